@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.commons.configuration2.Configuration;
@@ -36,6 +38,8 @@ public final class ConfigurationLoader {
     private final KnownSettings known = new KnownSettings();
     private final Map<String, List<Function<Object, String>>> constraints = new HashMap<>();
     private final List<RawValue> overrides = new ArrayList<>();
+    /** Keys some layer gave a value, valid or not: their defaults are not in play. */
+    private final Set<String> givenKeys = new HashSet<>();
     private Path file;
     private Configuration environment;
     private Configuration systemProperties;
@@ -138,6 +142,7 @@ public final class ConfigurationLoader {
         validate(ProcessLayers.environment(orProcess(environment, true), known, problems), winners, problems);
         validate(ProcessLayers.systemProperties(orProcess(systemProperties, false)), winners, problems);
         validate(overrides, winners, problems);
+        checkDefaults(winners, problems);
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
         }
@@ -177,6 +182,7 @@ public final class ConfigurationLoader {
                 problems.add(unknownKey(raw));
                 continue;
             }
+            givenKeys.add(raw.key());
             if (raw.text() == null) {
                 problems.add(raw.describe() + ": must be " + setting.allowed());
                 continue;
@@ -195,6 +201,23 @@ public final class ConfigurationLoader {
                 continue;
             }
             winners.put(raw.key(), new ValidatedSettings.Value(setting, value, raw.source()));
+        }
+    }
+
+    /** A default no layer replaced must pass the constraints too (a default transport may be absent). */
+    private void checkDefaults(Map<String, ValidatedSettings.Value> winners, List<String> problems) {
+        for (ValidatedSettings.Value winner : winners.values()) {
+            if (givenKeys.contains(winner.setting().key())) {
+                continue;
+            }
+            for (Function<Object, String> check : constraints.getOrDefault(winner.setting().key(), List.of())) {
+                String broken = check.apply(winner.value());
+                if (broken != null) {
+                    RawValue raw = new RawValue(winner.setting().key(), ValidatedSettings.format(winner), winner.source());
+                    problems.add(raw.describe() + ": " + broken);
+                    break;
+                }
+            }
         }
     }
 

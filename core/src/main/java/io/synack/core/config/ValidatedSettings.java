@@ -82,7 +82,7 @@ public final class ValidatedSettings implements Settings {
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> String format(Value v) {
+    static <T> String format(Value v) {
         return ((Setting<T>) v.setting()).format((T) v.value());
     }
 
