@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A recorder that keeps every record, for assertions. */
 final class RecordedFates implements DatagramRecorder {
@@ -20,7 +19,7 @@ final class RecordedFates implements DatagramRecorder {
         }
     }
 
-    final List<Entry> entries = new CopyOnWriteArrayList<>();
+    final List<Entry> entries = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @Override
     public void record(long timeNanos, InetAddress source, InetAddress destination, ByteBuffer segment,
@@ -31,21 +30,21 @@ final class RecordedFates implements DatagramRecorder {
     }
 
     List<Entry> with(DatagramFate fate) {
-        List<Entry> out = new ArrayList<>();
-        for (Entry e : entries) {
-            if (e.fate() == fate) {
-                out.add(e);
-            }
-        }
-        return out;
+        return snapshot().stream().filter(e -> e.fate() == fate).toList();
     }
 
     long count(DatagramFate fate, String detail) {
-        return entries.stream().filter(e -> e.fate() == fate && e.detail().equals(detail)).count();
+        return snapshot().stream().filter(e -> e.fate() == fate && e.detail().equals(detail)).count();
     }
 
     /** The records as lines, to compare runs. */
     List<String> lines() {
-        return entries.stream().map(Entry::toString).toList();
+        return snapshot().stream().map(Entry::toString).toList();
+    }
+
+    private List<Entry> snapshot() {
+        synchronized (entries) {
+            return List.copyOf(entries);
+        }
     }
 }
