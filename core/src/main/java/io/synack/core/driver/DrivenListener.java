@@ -72,8 +72,7 @@ final class DrivenListener implements TcpListener, StackDriver.Waiter {
                 return;
             }
             acceptors.add(next);
-            driver.watch(this);
-            pump();
+            driver.watch(this); // the drain that follows this task takes a queued child, if any
         });
         if (!accepted) {
             next.completeExceptionally(closedException());
