@@ -84,6 +84,31 @@ public final class Simulation implements AutoCloseable {
     }
 
     /**
+     * A simulation with the real wire codec ({@link WireSegmentCodec}).
+     *
+     * @param seed the seed of the whole run
+     * @param transportFactory opens endpoints on the simulated network
+     * @param engineFactory makes each stack's engine
+     * @return the simulation, with no stacks yet
+     */
+    public static Simulation create(long seed, TransportFactory transportFactory, EngineFactory engineFactory) {
+        return create(seed, transportFactory, engineFactory, WireSegmentCodec.INSTANCE);
+    }
+
+    /**
+     * A simulation with the real wire codec whose network is built from a seed derived from
+     * {@code seed}.
+     *
+     * @param seed the seed of the whole run
+     * @param network builds the network (e.g. a fault-injecting loopback network) from its seed
+     * @param engineFactory makes each stack's engine
+     * @return the simulation, with no stacks yet
+     */
+    public static Simulation create(long seed, LongFunction<TransportFactory> network, EngineFactory engineFactory) {
+        return create(seed, network, engineFactory, WireSegmentCodec.INSTANCE);
+    }
+
+    /**
      * A simulation whose network is built from a seed derived from {@code seed}.
      *
      * @param seed the seed of the whole run

@@ -120,7 +120,26 @@ public final class StackDriver {
 
     /**
      * Opens a real-time stack on its own {@link EventLoop} (named {@code synack-<address>}), with
-     * an engine seeded from {@link SecureRandom}. Closing the stack stops the loop.
+     * an engine seeded from {@link SecureRandom} and the real wire codec. Closing the stack stops
+     * the loop.
+     *
+     * @param localAddress the stack's IP address
+     * @param transportFactory opens the transport endpoint
+     * @param transportName the transport's name
+     * @param engineFactory makes the engine
+     * @param options checksum policy and recorder
+     * @return the running driver
+     * @throws SynackException if the transport cannot be opened (the loop is stopped again)
+     */
+    public static StackDriver openRealTime(InetAddress localAddress, TransportFactory transportFactory,
+            String transportName, EngineFactory engineFactory, DriverOptions options) throws SynackException {
+        return openRealTime(localAddress, transportFactory, transportName, engineFactory, WireSegmentCodec.INSTANCE,
+                options);
+    }
+
+    /**
+     * As {@link #openRealTime(InetAddress, TransportFactory, String, EngineFactory, DriverOptions)},
+     * with another codec.
      *
      * @param localAddress the stack's IP address
      * @param transportFactory opens the transport endpoint
@@ -209,7 +228,6 @@ public final class StackDriver {
         } else {
             engine.handleSegment(source, received, now);
         }
-        received.clear(); // drop the payload view into the transport's buffer
         drain();
     }
 

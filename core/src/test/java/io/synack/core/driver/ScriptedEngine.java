@@ -43,6 +43,12 @@ final class ScriptedEngine implements Engine {
     int writable = 1000;
     int nextHandle = 1;
     OnSegment onSegment = (e, r, s, n) -> { };
+    /** When set, an active open completes at once (the handshake is not the point of the test). */
+    boolean instantHandshake;
+    /** Counted down whenever a SEND of real data found no room (a writer is about to wait). */
+    final java.util.concurrent.CountDownLatch sendFoundNoRoom = new java.util.concurrent.CountDownLatch(1);
+    /** Counted down whenever a RECEIVE found nothing (a reader is about to wait). */
+    final java.util.concurrent.CountDownLatch receiveFoundNothing = new java.util.concurrent.CountDownLatch(1);
 
     ScriptedEngine(InetAddress local) {
         this.local = local;
@@ -107,6 +113,10 @@ final class ScriptedEngine implements Engine {
         call("connect " + remote.getPort() + " at " + now);
         int h = addConnection(new ConnectionId(new InetSocketAddress(local, 40000 + nextHandle), remote), TcpState.SYN_SENT);
         transmit(remote.getAddress(), 1000, Segment.SYN);
+        if (instantHandshake) {
+            states.put(h, TcpState.ESTABLISHED);
+            events.add(new ConnectionEvent.Connected(ids.get(h), now));
+        }
         return h;
     }
 
@@ -126,6 +136,9 @@ final class ScriptedEngine implements Engine {
     public int send(int connection, ByteBuffer source, long now) {
         call("send " + connection + " " + source.remaining());
         int n = Math.min(writable, source.remaining());
+        if (n == 0 && source.hasRemaining()) {
+            sendFoundNoRoom.countDown();
+        }
         source.position(source.position() + n);
         writable -= n;
         return n;
@@ -144,6 +157,7 @@ final class ScriptedEngine implements Engine {
             return n;
         }
         TcpState s = states.get(connection);
+        receiveFoundNothing.countDown();
         return s == TcpState.CLOSE_WAIT || s == TcpState.LAST_ACK ? -1 : 0;
     }
 
