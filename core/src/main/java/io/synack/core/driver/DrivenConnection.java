@@ -33,8 +33,6 @@ import java.util.concurrent.CompletionStage;
  */
 final class DrivenConnection implements TcpConnection, StackDriver.Waiter {
 
-    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
-
     private final StackDriver driver;
     private final ConnectionId id;
     /** The engine handle; -1 once the engine reported the connection Closed. Scheduler thread only. */
@@ -341,18 +339,9 @@ final class DrivenConnection implements TcpConnection, StackDriver.Waiter {
         if (handle < 0 || failure != null || outputShut) {
             return true;
         }
-        Engine engine = driver.engine();
-        if (engine.writableBytes(handle) > 0) {
-            return true;
-        }
-        try {
-            // A zero-length SEND records a would-block in the engine, so that it reports Writable
-            // when room appears even if the application never tried a real write.
-            engine.send(handle, NOTHING, driver.scheduler().nanoTime());
-            return false;
-        } catch (SynackException e) {
-            return true; // the next write reports why
-        }
+        // Room is re-checked after every engine input (an ACK that frees the buffer is one), so no
+        // Writable event is needed to wake the waiter.
+        return driver.engine().writableBytes(handle) > 0;
     }
 
     /** A fresh, typed exception for how the connection ended (MUST-12: the application is told). */
