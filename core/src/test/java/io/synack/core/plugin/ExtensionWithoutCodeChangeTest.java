@@ -44,7 +44,7 @@ class ExtensionWithoutCodeChangeTest {
 
     /** A builder isolated from the process's environment and system properties. */
     static Synack.Builder builder() {
-        return Synack.builder().environment(Map.of()).systemProperties(Map.of());
+        return Synack.builder().classLoader(ServiceFiles.fixturesOnly()).environment(Map.of()).systemProperties(Map.of());
     }
 
     @Test

@@ -8,10 +8,37 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Class loaders that see the test classpath plus one extra services file, as an extra jar would. */
+/**
+ * Class loaders for plugin discovery tests: the test classpath's own fixture plugins only (other
+ * modules' plugins, such as loopback, are on core's test classpath for end-to-end tests and are
+ * hidden here), optionally plus one extra services file, as an extra jar would add.
+ */
 final class ServiceFiles {
 
+    private static final String SERVICES = "META-INF/services/io.synack.spi.TransportPlugin";
+
     private ServiceFiles() {}
+
+    /** A loader that sees the test classpath but only the services file of core's test resources. */
+    static ClassLoader fixturesOnly() {
+        return new ClassLoader(ServiceFiles.class.getClassLoader()) {
+            @Override
+            public java.util.Enumeration<URL> getResources(String name) throws IOException {
+                java.util.Enumeration<URL> all = super.getResources(name);
+                if (!SERVICES.equals(name)) {
+                    return all;
+                }
+                java.util.List<URL> kept = new java.util.ArrayList<>();
+                while (all.hasMoreElements()) {
+                    URL url = all.nextElement();
+                    if (url.toString().contains("/core/target/test-classes/")) {
+                        kept.add(url);
+                    }
+                }
+                return java.util.Collections.enumeration(kept);
+            }
+        };
+    }
 
     /**
      * @param dir an empty directory to act as the extra jar's root
@@ -23,7 +50,7 @@ final class ServiceFiles {
             Path services = dir.resolve("META-INF/services");
             Files.createDirectories(services);
             Files.writeString(services.resolve("io.synack.spi.TransportPlugin"), String.join("\n", pluginClasses) + "\n");
-            return new URLClassLoader(new URL[] {dir.toUri().toURL()}, ServiceFiles.class.getClassLoader());
+            return new URLClassLoader(new URL[] {dir.toUri().toURL()}, fixturesOnly());
         } catch (MalformedURLException e) {
             throw new IllegalStateException(e);
         } catch (IOException e) {

@@ -21,7 +21,7 @@ class TransportPluginsTest {
     Path dir;
 
     static TransportPlugins testClasspath() {
-        return TransportPlugins.discover(TransportPluginsTest.class.getClassLoader(), List.of());
+        return TransportPlugins.discover(ServiceFiles.fixturesOnly(), List.of());
     }
 
     @Test
@@ -92,7 +92,7 @@ class TransportPluginsTest {
 
     @Test
     void explicitPluginJoinsTheDiscoveredOnes() {
-        TransportPlugins plugins = TransportPlugins.discover(getClass().getClassLoader(),
+        TransportPlugins plugins = TransportPlugins.discover(ServiceFiles.fixturesOnly(),
                 List.of(new BrokenPlugins.Handmade()));
 
         assertEquals(Set.of("fixture", "handmade", "offline"), plugins.names());
