@@ -21,7 +21,7 @@ final class TimerService {
 
     private final DeadlineTimerWheel wheel =
             new DeadlineTimerWheel(TimeUnit.NANOSECONDS, 0, TICK, TICKS_PER_WHEEL);
-    private final Long2LongHashMap owners = new Long2LongHashMap(-1L);
+    private final Long2LongHashMap owners = new Long2LongHashMap(Long.MIN_VALUE);
     private final LongArrayList expired = new LongArrayList();
     private final DeadlineTimerWheel.TimerHandler collect = this::collect;
     private final DeadlineTimerWheel.TimerConsumer rescan = this::rescan;
