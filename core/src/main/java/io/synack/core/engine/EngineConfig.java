@@ -1,0 +1,144 @@
+package io.synack.core.engine;
+
+import io.synack.api.InvalidConfigurationException;
+import io.synack.spi.Settings;
+import java.time.Duration;
+
+/**
+ * The engine's validated, immutable configuration, all durations in nanoseconds.
+ *
+ * @param mslNanos Maximum Segment Lifetime (TIME-WAIT is twice this; 0 disables TIME-WAIT, unsafe)
+ * @param rtoInitialNanos RTO before the first RTT sample (RFC 6298 §2.1)
+ * @param rtoMinNanos lower bound of the RTO
+ * @param rtoMaxNanos upper bound of the RTO
+ * @param synR2Nanos give-up time of an active open (MUST-23)
+ * @param synAckRetries SYN-ACK retransmissions before a passive half-open child expires
+ * @param r1 retransmissions of a segment after which the path is suspect
+ * @param r2Nanos give-up time for unacknowledged data or FIN (MUST-20)
+ * @param finTimeoutNanos FIN-WAIT-2 limit of a connection the application closed
+ * @param userTimeoutNanos user timeout, 0 for none (RFC 5482)
+ * @param rfc1337 ignore RST in TIME-WAIT
+ * @param challengeAckLimit challenge ACKs per second per stack
+ * @param mss the MSS we announce
+ * @param sendBuffer send buffer bytes per connection
+ * @param receiveBuffer receive buffer bytes per connection
+ * @param noDelay Nagle off by default
+ * @param isnSecret 32 hex digits or empty
+ * @param ephemeralLow lowest ephemeral port
+ * @param ephemeralHigh highest ephemeral port
+ */
+public record EngineConfig(
+        long mslNanos,
+        long rtoInitialNanos,
+        long rtoMinNanos,
+        long rtoMaxNanos,
+        long synR2Nanos,
+        int synAckRetries,
+        int r1,
+        long r2Nanos,
+        long finTimeoutNanos,
+        long userTimeoutNanos,
+        boolean rfc1337,
+        int challengeAckLimit,
+        int mss,
+        int sendBuffer,
+        int receiveBuffer,
+        boolean noDelay,
+        String isnSecret,
+        int ephemeralLow,
+        int ephemeralHigh) {
+
+    /** Checks the relations between values that single settings cannot check. */
+    public EngineConfig {
+        if (rtoMinNanos > rtoMaxNanos) {
+            throw new IllegalArgumentException("synack.tcp.rto.min (" + Duration.ofNanos(rtoMinNanos)
+                    + ") must not exceed synack.tcp.rto.max (" + Duration.ofNanos(rtoMaxNanos) + ")");
+        }
+        if (ephemeralLow > ephemeralHigh) {
+            throw new IllegalArgumentException("synack.tcp.ephemeral.low (" + ephemeralLow
+                    + ") must not exceed synack.tcp.ephemeral.high (" + ephemeralHigh + ")");
+        }
+        if (sendBuffer <= 0 || receiveBuffer <= 0) {
+            throw new IllegalArgumentException("buffer sizes must be positive");
+        }
+    }
+
+    /** The built-in defaults of {@link EngineSettings}. */
+    public static EngineConfig defaults() {
+        return from(new Settings() {
+            @Override
+            public <T> T get(io.synack.spi.Setting<T> setting) {
+                return setting.defaultValue();
+            }
+        });
+    }
+
+    /**
+     * Reads every {@link EngineSettings} key.
+     *
+     * @param s validated settings
+     * @return the configuration
+     * @throws InvalidConfigurationException if values contradict each other
+     */
+    public static EngineConfig from(Settings s) {
+        try {
+            return new EngineConfig(
+                    s.get(EngineSettings.MSL).toNanos(),
+                    s.get(EngineSettings.RTO_INITIAL).toNanos(),
+                    s.get(EngineSettings.RTO_MIN).toNanos(),
+                    s.get(EngineSettings.RTO_MAX).toNanos(),
+                    s.get(EngineSettings.SYN_R2).toNanos(),
+                    s.get(EngineSettings.SYNACK_RETRIES),
+                    s.get(EngineSettings.R1),
+                    s.get(EngineSettings.R2).toNanos(),
+                    s.get(EngineSettings.FIN_TIMEOUT).toNanos(),
+                    s.get(EngineSettings.USER_TIMEOUT).toNanos(),
+                    s.get(EngineSettings.RFC1337),
+                    s.get(EngineSettings.CHALLENGE_ACK_LIMIT),
+                    s.get(EngineSettings.MSS),
+                    (int) Math.min(Integer.MAX_VALUE - 8, s.get(EngineSettings.SEND_BUFFER)),
+                    (int) Math.min(Integer.MAX_VALUE - 8, s.get(EngineSettings.RECEIVE_BUFFER)),
+                    s.get(EngineSettings.NODELAY),
+                    s.get(EngineSettings.ISN_SECRET),
+                    s.get(EngineSettings.EPHEMERAL_LOW),
+                    s.get(EngineSettings.EPHEMERAL_HIGH));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(e.getMessage());
+        }
+    }
+
+    /** A copy with another MSL (tests, experiments). */
+    public EngineConfig withMsl(Duration msl) {
+        return new EngineConfig(msl.toNanos(), rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
+                r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, rfc1337, challengeAckLimit, mss, sendBuffer,
+                receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh);
+    }
+
+    /** A copy with RFC 1337 protection switched. */
+    public EngineConfig withRfc1337(boolean on) {
+        return new EngineConfig(mslNanos, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
+                r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, on, challengeAckLimit, mss, sendBuffer,
+                receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh);
+    }
+
+    /** A copy with another challenge-ACK limit. */
+    public EngineConfig withChallengeAckLimit(int limit) {
+        return new EngineConfig(mslNanos, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
+                r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, rfc1337, limit, mss, sendBuffer,
+                receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh);
+    }
+
+    /** A copy with other buffer sizes. */
+    public EngineConfig withBuffers(int send, int receive) {
+        return new EngineConfig(mslNanos, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
+                r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, rfc1337, challengeAckLimit, mss, send,
+                receive, noDelay, isnSecret, ephemeralLow, ephemeralHigh);
+    }
+
+    /** A copy with another user timeout (0 = none). */
+    public EngineConfig withUserTimeout(Duration timeout) {
+        return new EngineConfig(mslNanos, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
+                r1, r2Nanos, finTimeoutNanos, timeout.toNanos(), rfc1337, challengeAckLimit, mss, sendBuffer,
+                receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh);
+    }
+}

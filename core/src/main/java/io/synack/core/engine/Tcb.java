@@ -1,0 +1,124 @@
+package io.synack.core.engine;
+
+import io.synack.api.ConnectionId;
+import io.synack.api.TcpState;
+import java.net.InetAddress;
+
+/**
+ * The Transmission Control Block of one connection (RFC 9293 §3.3.1), with the names the RFC
+ * uses. Plain fields: the engine's transition functions own all the logic. Buffers are allocated
+ * on first use. Later options (window scale, timestamps, SACK, congestion control, delayed ACK)
+ * add their fields here and their steps in {@link TcpEngine}'s transition functions.
+ */
+final class Tcb {
+    static final long NONE = Long.MAX_VALUE;
+
+    final int handle;
+    TcpState state = TcpState.CLOSED;
+    final ConnectionKey key;
+    final ConnectionId id;
+    final InetAddress remote;
+    final int localPort;
+    final int remotePort;
+
+    /** MUST-11: the listener this passive child came from, or -1 (active OPEN or listener gone). */
+    int listener = -1;
+    /** MUST-11: SYN-RECEIVED was entered from LISTEN (true) or from SYN-SENT (false). */
+    boolean passive;
+    /** Sits in its listener's accept queue. */
+    boolean inAcceptQueue;
+
+    // Send sequence space (RFC 9293 §3.3.1, Figure 3); SND.MAX is the highest SND.NXT ever sent
+    // (BSD's snd_max), so that going back to retransmit keeps the ACK acceptability test right.
+    int iss;
+    int sndUna;
+    int sndNxt;
+    int sndMax;
+    int sndWnd;
+    int sndWl1;
+    int sndWl2;
+    int maxSndWnd;
+
+    // Receive sequence space (Figure 4).
+    int irs;
+    int rcvNxt;
+
+    /** The peer's MSS, or the default of MUST-15. */
+    int peerMss;
+
+    final ByteRing sendBuffer;
+    final ByteRing receiveBuffer;
+    /** Sequence number of the first byte in {@link #sendBuffer}. */
+    int sendBufferSeq;
+
+    /** The application closed the sending direction: a FIN follows the queued data. */
+    boolean finQueued;
+    /** The peer's FIN was received in order. */
+    boolean finReceived;
+    /** The application called CLOSE (or the connection is orphaned): it will read nothing more. */
+    boolean userClosed;
+    /** No longer demultiplexed (in TIME-WAIT's compact table or CLOSED) but kept for the application. */
+    boolean detached;
+    /** TIME-WAIT slot while {@link #detached} in TIME-WAIT, else -1. */
+    int timeWaitSlot = -1;
+    boolean noDelay;
+    boolean writableWanted;
+
+    // Timers, as data (DESIGN §3): deadlines, or NONE.
+    long rtoDeadline = NONE;
+    long persistDeadline = NONE;
+    long finWait2Deadline = NONE;
+    /** When the oldest unacknowledged segment was first sent (R2 and the user timeout run from here). */
+    long headSentAt = -1;
+    int retransmits;
+    long persistInterval;
+    boolean synRetransmitted;
+    final RttEstimator rtt;
+    /** Karn: the segment being timed ends at this sequence number; {@link #rttStart} -1 if none. */
+    int rttSeq;
+    long rttStart = -1;
+
+    long wheelTimer = -1;
+    long wheelDeadline = NONE;
+
+    long segmentsSent;
+    long segmentsReceived;
+    long retransmissionCount;
+    long bytesSent;
+    long bytesReceived;
+
+    Tcb(int handle, ConnectionKey key, ConnectionId id, EngineConfig config) {
+        this.handle = handle;
+        this.key = key;
+        this.id = id;
+        this.remote = key.remote;
+        this.localPort = key.localPort;
+        this.remotePort = key.remotePort;
+        this.sendBuffer = new ByteRing(config.sendBuffer());
+        this.receiveBuffer = new ByteRing(config.receiveBuffer());
+        this.rtt = new RttEstimator(config.rtoInitialNanos(), config.rtoMinNanos(), config.rtoMaxNanos());
+        this.noDelay = config.noDelay();
+    }
+
+    /** Sequence number of the FIN once queued: right after the last queued byte. */
+    int finSeq() {
+        return sendBufferSeq + sendBuffer.size();
+    }
+
+    boolean finSent() {
+        return finQueued && io.synack.core.wire.SeqNum.gt(sndMax, finSeq());
+    }
+
+    boolean finAcked() {
+        return finQueued && io.synack.core.wire.SeqNum.gt(sndUna, finSeq());
+    }
+
+    /** Unacknowledged SYN (our ISS not yet acknowledged). */
+    boolean synUnacked() {
+        return sndUna == iss;
+    }
+
+    long nextDeadline() {
+        return Math.min(rtoDeadline, Math.min(persistDeadline, finWait2Deadline));
+    }
+}

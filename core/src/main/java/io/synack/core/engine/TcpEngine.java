@@ -1,0 +1,1655 @@
+package io.synack.core.engine;
+
+import static io.synack.core.wire.SeqNum.ge;
+import static io.synack.core.wire.SeqNum.gt;
+import static io.synack.core.wire.SeqNum.le;
+import static io.synack.core.wire.SeqNum.lt;
+
+import io.synack.api.AddressInUseException;
+import io.synack.api.CloseReason;
+import io.synack.api.ConnectionClosedException;
+import io.synack.api.ConnectionEvent;
+import io.synack.api.ConnectionId;
+import io.synack.api.ConnectionRefusedException;
+import io.synack.api.ConnectionResetException;
+import io.synack.api.ConnectionStatistics;
+import io.synack.api.ConnectionTimedOutException;
+import io.synack.api.StackStatistics;
+import io.synack.api.SynackException;
+import io.synack.api.TcpState;
+import io.synack.core.wire.Segment;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.random.RandomGenerator;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.LongArrayList;
+import org.agrona.collections.Object2IntHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sans-IO TCP engine of one stack: RFC 9293 connection management (§3.5 open, §3.6 close,
+ * §3.10 event processing) with RFC 5961 hardening, RFC 6298 retransmission timers, RFC 6528
+ * initial sequence numbers and RFC 6056 ephemeral ports, plus an in-order reliable byte stream.
+ *
+ * <p>Each kind of event has one transition function that switches on the RFC state:
+ * {@link #handleSegment} (SEGMENT ARRIVES, §3.10.7), {@link #handleTimeout} (§3.10.8) and the user
+ * calls (§3.10.1–§3.10.6). Every state change passes through {@link #setState}.
+ *
+ * <p>Handle lifecycle: every connection handle (active, or a passive child, accepted or not) ends
+ * with exactly one {@link ConnectionEvent.Closed}. A connection that fails (reset, refused, timed
+ * out, aborted) is released at once. A graceful one is released when its protocol work is done
+ * (CLOSED, or TIME-WAIT which continues in the compact {@link TimeWaitTable}) and the application
+ * has called {@link #close}; until then received data stays readable.
+ */
+public final class TcpEngine implements Engine {
+    private static final Logger LOG = LoggerFactory.getLogger(TcpEngine.class);
+
+    /** MUST-15: the send MSS when the peer's SYN carries no MSS option (IPv4). */
+    static final int DEFAULT_MSS_IPV4 = 536;
+    /** MUST-15 with RFC 8200: the IPv6 default (1280 - 40 - 20). */
+    static final int DEFAULT_MSS_IPV6 = 1220;
+    /** Without window scaling (a later issue) the window field tops out here. */
+    private static final int MAX_WINDOW = 65535;
+    private static final long SECOND = 1_000_000_000L;
+
+    private final InetAddress localAddress;
+    private final EngineConfig config;
+    private final IsnGenerator isnGenerator;
+    private final EphemeralPortSelector ports;
+    private final TimerService timers = new TimerService();
+    private final TimeWaitTable timeWait = new TimeWaitTable();
+    private final TransmitQueue transmit = new TransmitQueue();
+    private final ArrayDeque<ConnectionEvent> events = new ArrayDeque<>();
+    private final EngineStatistics stats = new EngineStatistics();
+
+    private final Object2IntHashMap<ConnectionKey> connections = new Object2IntHashMap<>(-1);
+    private final ConnectionKey probe = new ConnectionKey();
+    private Tcb[] tcbs = new Tcb[64];
+    private CloseReason[] endedAs = new CloseReason[64];
+    private int[] freeHandles = new int[64];
+    private int freeHandleCount;
+    private int handleHighWater;
+    private int liveTcbs;
+
+    private final Int2ObjectHashMap<Listener> listenersByPort = new Int2ObjectHashMap<>();
+    private Listener[] listeners = new Listener[8];
+
+    private long challengeWindowStart = Long.MIN_VALUE;
+    private int challengeCount;
+    /** An ISS imposed on the next passive child (reopen from TIME-WAIT), or 0 with the flag off. */
+    private boolean forcedIssPending;
+    private int forcedIss;
+
+    /**
+     * An engine with explicit ISN and port choice (tests, reproducible simulations).
+     *
+     * @param localAddress this stack's IP address
+     * @param config validated configuration
+     * @param isnGenerator ISS for new connections
+     * @param ports ephemeral port selection
+     */
+    public TcpEngine(InetAddress localAddress, EngineConfig config, IsnGenerator isnGenerator,
+            EphemeralPortSelector ports) {
+        this.localAddress = localAddress;
+        this.config = config;
+        this.isnGenerator = isnGenerator;
+        this.ports = ports;
+        if (config.mslNanos() == 0) {
+            LOG.warn("{}: synack.tcp.msl = 0 removes TIME-WAIT: delayed segments of a closed connection can be "
+                    + "taken for data of a new one on the same ports (RFC 9293 §3.4.2). Unsafe outside experiments.",
+                    localAddress.getHostAddress());
+        }
+    }
+
+    /**
+     * The usual way to build an engine: RFC 6528 ISNs and RFC 6056 ports keyed by
+     * {@code synack.tcp.isn.secret}, or by a secret drawn from {@code random} when that is empty.
+     *
+     * @param localAddress this stack's IP address
+     * @param config validated configuration
+     * @param random source of the secret (a seeded generator makes a simulation reproducible)
+     * @return the engine
+     */
+    public static TcpEngine create(InetAddress localAddress, EngineConfig config, RandomGenerator random) {
+        long k0;
+        long k1;
+        if (config.isnSecret().isEmpty()) {
+            k0 = random.nextLong();
+            k1 = random.nextLong();
+        } else {
+            byte[] b = HexFormat.of().parseHex(config.isnSecret());
+            k0 = java.nio.ByteBuffer.wrap(b).getLong(0);
+            k1 = java.nio.ByteBuffer.wrap(b).getLong(8);
+        }
+        return new TcpEngine(localAddress, config, new SipHashIsnGenerator(k0, k1),
+                new EphemeralPortSelector(config.ephemeralLow(), config.ephemeralHigh(), k1 ^ 0x6a09e667f3bcc908L,
+                        k0 ^ 0xbb67ae8584caa73bL));
+    }
+
+    @Override
+    public InetAddress localAddress() {
+        return localAddress;
+    }
+
+    // =============================================================================================
+    // SEGMENT ARRIVES (RFC 9293 §3.10.7)
+    // =============================================================================================
+
+    @Override
+    public void handleSegment(InetAddress remote, Segment seg, long now) {
+        stats.segmentsIn++;
+        if (seg.sourcePort == 0 || seg.destinationPort == 0 || remote == null) {
+            stats.drop(DropReason.BAD_HEADER);
+            return;
+        }
+        probe.set(remote, seg.sourcePort, seg.destinationPort);
+        int handle = connections.getValue(probe);
+        if (handle >= 0) {
+            Tcb tcb = tcbs[handle];
+            tcb.segmentsReceived++;
+            switch (tcb.state) {
+                case SYN_SENT -> synSentArrives(tcb, seg, now);
+                default -> synchronizedArrives(tcb, seg, now);
+            }
+            return;
+        }
+        int tw = timeWait.find(probe);
+        if (tw >= 0) {
+            timeWaitArrives(tw, remote, seg, now);
+            return;
+        }
+        Listener l = listenersByPort.get(seg.destinationPort);
+        if (l != null) {
+            listenArrives(l, remote, seg, now);
+            return;
+        }
+        closedArrives(remote, seg);
+    }
+
+    /** RFC 9293 §3.10.7.1: no TCB. */
+    private void closedArrives(InetAddress remote, Segment seg) {
+        stats.drop(DropReason.NO_CONNECTION);
+        if (seg.has(Segment.RST)) {
+            return; // "An incoming segment containing a RST is discarded."
+        }
+        if (!seg.has(Segment.ACK)) {
+            // "<SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>"
+            sendReset(remote, seg.destinationPort, seg.sourcePort, 0, seg.seq + seg.sequenceLength(), true);
+        } else {
+            // "<SEQ=SEG.ACK><CTL=RST>"
+            sendReset(remote, seg.destinationPort, seg.sourcePort, seg.ack, 0, false);
+        }
+    }
+
+    /** RFC 9293 §3.10.7.2: LISTEN. */
+    private void listenArrives(Listener l, InetAddress remote, Segment seg, long now) {
+        if (seg.has(Segment.RST)) {
+            stats.drop(DropReason.NO_CONNECTION);
+            return; // first: "An incoming RST segment could not be valid ... ignored"
+        }
+        if (seg.has(Segment.ACK)) {
+            // second: "Any acknowledgment is bad if it arrives on a connection still in the LISTEN
+            // state. An acceptable reset segment should be formed ... <SEQ=SEG.ACK><CTL=RST>"
+            stats.drop(DropReason.NO_CONNECTION);
+            sendReset(remote, seg.destinationPort, seg.sourcePort, seg.ack, 0, false);
+            return;
+        }
+        if (!seg.has(Segment.SYN)) {
+            stats.drop(DropReason.NO_CONTROL); // fourth: "Any other control or text-bearing segment ... drop it"
+            return;
+        }
+        if (seg.has(Segment.FIN)) {
+            stats.drop(DropReason.SYN_FIN); // Linux tcp_rcv_state_process: SYN+FIN in LISTEN is discarded
+            return;
+        }
+        if (l.full()) {
+            stats.drop(DropReason.BACKLOG_FULL); // Linux: silently dropped, the peer retransmits its SYN
+            return;
+        }
+        // third: SYN. "Set RCV.NXT to SEG.SEQ+1, IRS is set to SEG.SEQ ... ISS should be selected and a
+        // SYN segment sent of the form <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>". Text on the SYN is not
+        // acknowledged and is dropped (no TCP Fast Open; the peer retransmits it), as Linux.
+        ConnectionKey key = new ConnectionKey(remote, seg.sourcePort, seg.destinationPort);
+        Tcb tcb = newTcb(key);
+        tcb.state = TcpState.LISTEN; // born from the listener (MUST-11)
+        tcb.listener = l.handle;
+        tcb.passive = true;
+        if (forcedIssPending) {
+            tcb.iss = forcedIss;
+            forcedIssPending = false;
+        } else {
+            tcb.iss = isnGenerator.isn(localAddress, key.localPort, remote, key.remotePort, now);
+        }
+        initSendSpace(tcb);
+        tcb.irs = seg.seq;
+        tcb.rcvNxt = seg.seq + 1;
+        takePeerOptions(tcb, seg);
+        l.synQueue++;
+        connections.put(key, tcb.handle);
+        setState(tcb, TcpState.SYN_RECEIVED, "rcv SYN; snd SYN,ACK", now);
+        sendSyn(tcb, now);
+    }
+
+    /** RFC 9293 §3.10.7.3: SYN-SENT. */
+    private void synSentArrives(Tcb tcb, Segment seg, long now) {
+        boolean ackAcceptable = false;
+        if (seg.has(Segment.ACK)) {
+            // first: "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset (unless the RST bit is set,
+            // if so drop the segment and return) <SEQ=SEG.ACK><CTL=RST>"
+            if (le(seg.ack, tcb.iss) || gt(seg.ack, tcb.sndMax)) {
+                stats.drop(DropReason.BAD_ACK);
+                if (!seg.has(Segment.RST)) {
+                    sendReset(tcb.remote, tcb.localPort, tcb.remotePort, seg.ack, 0, false);
+                }
+                return;
+            }
+            ackAcceptable = lt(tcb.sndUna, seg.ack) && le(seg.ack, tcb.sndMax);
+        }
+        if (seg.has(Segment.RST)) {
+            // second: "If the ACK was acceptable, then signal to the user 'error: connection reset',
+            // drop the segment, enter CLOSED state, delete TCB, and return. Otherwise (no ACK), drop"
+            // (RFC 5961 §3.2 keeps this rule for SYN-SENT.)
+            if (ackAcceptable) {
+                setState(tcb, TcpState.CLOSED, "rcv RST,ACK (connection refused)", now);
+                events.add(new ConnectionEvent.Reset(tcb.id, now, true, true));
+                release(tcb, CloseReason.REFUSED, now);
+            } else {
+                stats.drop(DropReason.BAD_RST);
+            }
+            return;
+        }
+        if (!seg.has(Segment.SYN)) {
+            stats.drop(DropReason.NO_CONTROL); // fifth: "If neither of the SYN or RST bits is set, drop"
+            return;
+        }
+        // fourth: SYN.
+        tcb.irs = seg.seq;
+        tcb.rcvNxt = seg.seq + 1;
+        takePeerOptions(tcb, seg);
+        if (ackAcceptable) {
+            ackSynAndSample(tcb, seg.ack, now);
+            // "If SND.UNA > ISS (our SYN has been ACKed), change the connection state to ESTABLISHED,
+            // form an ACK segment <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> and send it."
+            tcb.sndWnd = seg.window;
+            tcb.maxSndWnd = Math.max(tcb.maxSndWnd, seg.window);
+            tcb.sndWl1 = seg.seq;
+            tcb.sndWl2 = seg.ack;
+            establish(tcb, "rcv SYN,ACK; snd ACK", now);
+            // "If there are other controls or text in the segment, then continue processing at the
+            // sixth step ... where the URG bit is checked"
+            if (seg.payloadLength() > 0 || seg.has(Segment.FIN)) {
+                processText(tcb, seg, seg.seq + 1, now);
+                if (tcb.detached || tcb.state == TcpState.CLOSED) {
+                    return;
+                }
+            }
+            sendAck(tcb);
+            output(tcb, now);
+            armTimer(tcb);
+        } else {
+            // MUST-10 simultaneous open: "Otherwise, enter SYN-RECEIVED, form a SYN,ACK segment
+            // <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> and send it. Set the variables SND.WND, SND.WL1, SND.WL2"
+            tcb.sndWnd = seg.window;
+            tcb.maxSndWnd = Math.max(tcb.maxSndWnd, seg.window);
+            tcb.sndWl1 = seg.seq;
+            tcb.sndWl2 = tcb.iss;
+            tcb.passive = false; // MUST-11: came from SYN-SENT
+            setState(tcb, TcpState.SYN_RECEIVED, "rcv SYN (simultaneous open); snd SYN,ACK", now);
+            // The SYN we send now is a retransmission of ours in sequence space: Karn forbids timing it.
+            tcb.rttStart = -1;
+            sendSynAck(tcb, true, now);
+        }
+    }
+
+    /** RFC 9293 §3.10.7.4: SYN-RECEIVED and the synchronized states. */
+    private void synchronizedArrives(Tcb tcb, Segment seg, long now) {
+        TcpState state = tcb.state;
+        int segLen = seg.sequenceLength();
+        // Linux tcp_check_req: a retransmission of the peer's SYN (its SYN-ACK was lost) is answered
+        // by retransmitting our SYN,ACK (RFC 9293 §3.8.1: the peer's SYN was already acknowledged).
+        if (state == TcpState.SYN_RECEIVED && seg.has(Segment.SYN) && !seg.has(Segment.ACK)
+                && !seg.has(Segment.RST) && seg.seq == tcb.irs) {
+            sendSynAck(tcb, true, now);
+            return;
+        }
+        // Linux tcp_validate_incoming: in simultaneous open (RFC 9293 Figure 7, line 5) the peer's
+        // SYN,ACK is the ACK of our SYN even though its SYN is a duplicate in sequence space.
+        boolean simultaneousSynAck = state == TcpState.SYN_RECEIVED && !tcb.passive && seg.has(Segment.SYN)
+                && seg.has(Segment.ACK) && !seg.has(Segment.RST) && seg.seq + 1 == tcb.rcvNxt
+                && seg.ack == tcb.sndMax;
+        if (seg.has(Segment.SYN) && !seg.has(Segment.RST) && !simultaneousSynAck) {
+            synInWindow(tcb, seg, now);
+            return;
+        }
+        // first: check sequence number (the four cases).
+        int rcvWnd = receiveWindow(tcb);
+        if (!simultaneousSynAck && !acceptable(seg.seq, segLen, tcb.rcvNxt, rcvWnd)) {
+            // "If the RCV.WND is zero, no segments will be acceptable, but special allowance should be
+            // made to accept valid ACKs, URG, and RST bits."
+            boolean zeroWindowAck = rcvWnd == 0 && seg.seq == tcb.rcvNxt && !seg.has(Segment.RST);
+            if (!zeroWindowAck) {
+                stats.drop(seg.has(Segment.RST) ? DropReason.BAD_RST : DropReason.OUT_OF_WINDOW);
+                if (!seg.has(Segment.RST)) {
+                    // "an acknowledgment should be sent in reply (unless the RST bit is set)". Not rate
+                    // limited: this is the ACK that recovers lost ACKs of data.
+                    sendAck(tcb);
+                }
+                return;
+            }
+        }
+        // second: RST (RFC 5961 §3.2).
+        if (seg.has(Segment.RST)) {
+            if (seg.seq != tcb.rcvNxt) {
+                // "If the RST bit is set and the sequence number does not exactly match the next
+                // expected sequence value, yet is within the current receive window, TCP endpoints
+                // MUST send an acknowledgment (challenge ACK)"
+                stats.drop(DropReason.BAD_RST);
+                sendChallengeAck(tcb, now);
+                return;
+            }
+            resetArrives(tcb, now);
+            return;
+        }
+        // fourth: SYN was handled above (synInWindow); fifth: ACK.
+        if (!seg.has(Segment.ACK)) {
+            stats.drop(DropReason.NO_ACK); // "if the ACK bit is off, drop the segment and return"
+            return;
+        }
+        if (state == TcpState.SYN_RECEIVED) {
+            // "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state and continue processing
+            // with the variables SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ, SND.WL2 <- SEG.ACK. If the
+            // segment acknowledgment is not acceptable, form a reset segment <SEQ=SEG.ACK><CTL=RST>"
+            if (!(lt(tcb.sndUna, seg.ack) && le(seg.ack, tcb.sndMax))) {
+                stats.drop(DropReason.BAD_ACK);
+                sendReset(tcb.remote, tcb.localPort, tcb.remotePort, seg.ack, 0, false);
+                return;
+            }
+            if (tcb.passive && tcb.listener >= 0 && acceptQueueFull(tcb.listener)) {
+                // Linux tcp_check_req with a full accept queue: drop the ACK, stay in SYN-RECEIVED,
+                // the SYN,ACK retransmission gives the application time to accept.
+                stats.drop(DropReason.ACCEPT_QUEUE_FULL);
+                return;
+            }
+            ackSynAndSample(tcb, seg.ack, now);
+            tcb.sndWnd = seg.window;
+            tcb.maxSndWnd = Math.max(tcb.maxSndWnd, seg.window);
+            tcb.sndWl1 = seg.seq;
+            tcb.sndWl2 = seg.ack;
+            establish(tcb, simultaneousSynAck ? "rcv SYN,ACK (simultaneous open)" : "rcv ACK of SYN", now);
+            if (simultaneousSynAck) {
+                sendAck(tcb); // RFC 9293 Figure 7 line 6/7: the SYN,ACK is acknowledged
+                output(tcb, now);
+                armTimer(tcb);
+                return;
+            }
+        } else if (!processAck(tcb, seg, now)) {
+            return;
+        }
+        if (tcb.detached || tcb.state == TcpState.CLOSED) {
+            return;
+        }
+        // sixth: URG is not supported (RFC 6093 recommends against its use); the pointer is ignored.
+        // seventh and eighth: segment text and FIN.
+        if (seg.payloadLength() > 0 || seg.has(Segment.FIN)) {
+            processText(tcb, seg, seg.seq, now);
+        }
+        if (!tcb.detached && tcb.state != TcpState.CLOSED) {
+            output(tcb, now);
+            armTimer(tcb);
+        }
+    }
+
+    /** RFC 9293 §3.10.7.4 fourth step with RFC 5961 §4: a SYN in SYN-RECEIVED or a synchronized state. */
+    private void synInWindow(Tcb tcb, Segment seg, long now) {
+        stats.drop(DropReason.SYN_IN_WINDOW);
+        if (tcb.state == TcpState.SYN_RECEIVED && tcb.passive
+                && acceptable(seg.seq, seg.sequenceLength(), tcb.rcvNxt, receiveWindow(tcb))) {
+            // "SYN-RECEIVED STATE: If the connection was initiated with a passive OPEN, then return
+            // this connection to the LISTEN state and return." (MUST-11)
+            setState(tcb, TcpState.LISTEN, "rcv SYN in window (passive open returns to LISTEN)", now);
+            release(tcb, CloseReason.RESET, now);
+            return;
+        }
+        // RFC 5961 §4.2: "If the SYN bit is set, irrespective of the sequence number, TCP MUST send
+        // an ACK (also referred to as challenge ACK) to the remote peer".
+        sendChallengeAck(tcb, now);
+    }
+
+    /** RFC 9293 §3.10.7.4 second step, RST acceptable (SEG.SEQ = RCV.NXT, RFC 5961 §3.2). */
+    private void resetArrives(Tcb tcb, long now) {
+        switch (tcb.state) {
+            case SYN_RECEIVED -> {
+                if (tcb.passive) {
+                    // "If this connection was initiated with a passive OPEN (i.e., came from the LISTEN
+                    // state), then return this connection to LISTEN state and return." The child is
+                    // deleted and its backlog slot freed; the listener keeps listening.
+                    setState(tcb, TcpState.LISTEN, "rcv RST (passive open returns to LISTEN)", now);
+                    release(tcb, CloseReason.RESET, now);
+                } else {
+                    // "If this connection was initiated with an active OPEN (i.e., came from SYN-SENT
+                    // state), then the connection was refused; signal the user 'connection refused'."
+                    setState(tcb, TcpState.CLOSED, "rcv RST (connection refused)", now);
+                    events.add(new ConnectionEvent.Reset(tcb.id, now, true, true));
+                    release(tcb, CloseReason.REFUSED, now);
+                }
+            }
+            case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT -> {
+                // "any outstanding RECEIVEs and SEND should receive 'reset' responses ... Users should
+                // also receive an unsolicited general 'connection reset' signal. Enter CLOSED, delete TCB"
+                setState(tcb, TcpState.CLOSED, "rcv RST", now);
+                events.add(new ConnectionEvent.Reset(tcb.id, now, true, false));
+                release(tcb, CloseReason.RESET, now);
+            }
+            case CLOSING, LAST_ACK -> {
+                // "If the RST bit is set, then enter the CLOSED state, delete the TCB, and return."
+                setState(tcb, TcpState.CLOSED, "rcv RST", now);
+                events.add(new ConnectionEvent.Reset(tcb.id, now, true, false));
+                release(tcb, CloseReason.RESET, now);
+            }
+            default -> stats.drop(DropReason.BAD_RST);
+        }
+    }
+
+    /**
+     * RFC 9293 §3.10.7.4 fifth step (ACK) for the synchronized states, with RFC 5961 §5.2.
+     *
+     * @return false if the segment was dropped
+     */
+    private boolean processAck(Tcb tcb, Segment seg, long now) {
+        int ack = seg.ack;
+        // "If the ACK acks something not yet sent (SEG.ACK > SND.NXT), then send an ACK, drop the
+        // segment, and return." (SND.MAX: we may have gone back to retransmit.)
+        if (gt(ack, tcb.sndMax)) {
+            stats.drop(DropReason.BAD_ACK);
+            sendAck(tcb);
+            return false;
+        }
+        // RFC 5961 §5.2: acceptable only if (SND.UNA - MAX.SND.WND) =< SEG.ACK; else ACK and drop.
+        if (lt(ack, tcb.sndUna - Math.max(tcb.maxSndWnd, 1))) {
+            stats.drop(DropReason.BAD_ACK);
+            sendChallengeAck(tcb, now);
+            return false;
+        }
+        if (gt(ack, tcb.sndUna)) {
+            // "If SND.UNA < SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK. Any segments on the
+            // retransmission queue that are thereby entirely acknowledged are removed."
+            acknowledge(tcb, ack, now);
+        }
+        // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated. If (SND.WL1 < SEG.SEQ
+        // or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ,
+        // and SND.WL2 <- SEG.ACK." (MUST-? window update rule; duplicate ACKs below SND.UNA are ignored)
+        if (le(tcb.sndUna, ack) && (lt(tcb.sndWl1, seg.seq) || (tcb.sndWl1 == seg.seq && le(tcb.sndWl2, ack)))) {
+            tcb.sndWnd = seg.window;
+            tcb.maxSndWnd = Math.max(tcb.maxSndWnd, seg.window);
+            tcb.sndWl1 = seg.seq;
+            tcb.sndWl2 = ack;
+            if (tcb.sndWnd > 0) {
+                tcb.persistDeadline = Tcb.NONE;
+            }
+        }
+        switch (tcb.state) {
+            case FIN_WAIT_1 -> {
+                if (tcb.finAcked()) {
+                    // "In addition to the processing for the ESTABLISHED state, if the FIN segment is
+                    // now acknowledged, then enter FIN-WAIT-2 and continue processing in that state."
+                    setState(tcb, TcpState.FIN_WAIT_2, "rcv ACK of FIN", now);
+                    if (tcb.userClosed) {
+                        tcb.finWait2Deadline = now + config.finTimeoutNanos(); // Linux tcp_fin_timeout
+                    }
+                }
+            }
+            case CLOSING -> {
+                // "if the ACK acknowledges our FIN, then enter the TIME-WAIT state; otherwise, ignore"
+                if (tcb.finAcked()) {
+                    enterTimeWait(tcb, "rcv ACK of FIN", now);
+                    return false;
+                }
+            }
+            case LAST_ACK -> {
+                // "The only thing that can arrive in this state is an acknowledgment of our FIN. If our
+                // FIN is now acknowledged, delete the TCB, enter the CLOSED state, and return."
+                if (tcb.finAcked()) {
+                    setState(tcb, TcpState.CLOSED, "rcv ACK of FIN", now);
+                    closedGracefully(tcb, now);
+                    return false;
+                }
+            }
+            default -> {
+                // ESTABLISHED, FIN-WAIT-2, CLOSE-WAIT: the ESTABLISHED processing above is all.
+            }
+        }
+        return true;
+    }
+
+    /** SND.UNA advances to {@code ack}: free acknowledged bytes, RTT sample, restart or stop the timer. */
+    private void acknowledge(Tcb tcb, int ack, long now) {
+        int dataEnd = tcb.sendBufferSeq + tcb.sendBuffer.size();
+        int ackedData = (gt(ack, dataEnd) ? dataEnd : ack) - tcb.sendBufferSeq;
+        if (ackedData > 0) {
+            tcb.sendBuffer.discard(ackedData);
+            tcb.sendBufferSeq += ackedData;
+        }
+        // Karn (RFC 6298 §3): rttStart is cleared whenever a segment is retransmitted.
+        if (tcb.rttStart >= 0 && ge(ack, tcb.rttSeq)) {
+            tcb.rtt.sample(now - tcb.rttStart);
+            tcb.rttStart = -1;
+        }
+        tcb.sndUna = ack;
+        if (lt(tcb.sndNxt, ack)) {
+            tcb.sndNxt = ack;
+        }
+        tcb.retransmits = 0;
+        if (tcb.sndUna == tcb.sndMax) {
+            tcb.rtoDeadline = Tcb.NONE; // RFC 6298 §5.2: all outstanding data acknowledged
+            tcb.headSentAt = -1;
+        } else {
+            tcb.rtoDeadline = now + tcb.rtt.rto(); // RFC 6298 §5.3
+            tcb.headSentAt = now;
+        }
+        if (tcb.writableWanted && ackedData > 0) {
+            tcb.writableWanted = false;
+            events.add(new ConnectionEvent.Writable(tcb.id, now));
+        }
+    }
+
+    /**
+     * RFC 9293 §3.10.7.4 seventh (text) and eighth (FIN) steps: in-order data only; a segment
+     * starting beyond RCV.NXT is dropped and acknowledged (reassembly comes with a later issue).
+     *
+     * @param dataSeq sequence number of the first payload byte
+     */
+    private void processText(Tcb tcb, Segment seg, int dataSeq, long now) {
+        TcpState state = tcb.state;
+        int len = seg.payloadLength();
+        boolean takesText = state == TcpState.ESTABLISHED || state == TcpState.FIN_WAIT_1
+                || state == TcpState.FIN_WAIT_2;
+        if (len > 0 && takesText && tcb.userClosed && gt(dataSeq + len, tcb.rcvNxt)) {
+            // Linux (LINUX_MIB_TCPABORTONDATA): new data for a connection the application has closed
+            // cannot be delivered; answer it with a reset and abort.
+            stats.drop(DropReason.DATA_AFTER_CLOSE);
+            sendReset(tcb.remote, tcb.localPort, tcb.remotePort, seg.ack, 0, false);
+            setState(tcb, TcpState.CLOSED, "rcv data after CLOSE; snd RST", now);
+            release(tcb, CloseReason.ABORTED, now);
+            return;
+        }
+        if (gt(dataSeq, tcb.rcvNxt)) {
+            stats.drop(DropReason.OUT_OF_ORDER);
+            sendAck(tcb); // RFC 5681 §4.2: out-of-order data is acknowledged at once (duplicate ACK)
+            return;
+        }
+        boolean needAck = false;
+        int skip = tcb.rcvNxt - dataSeq;
+        if (len > 0) {
+            needAck = true;
+            if (takesText && skip < len) {
+                // "Once in the ESTABLISHED state, it is possible to deliver segment data to user
+                // RECEIVE buffers ... take responsibility for delivering the data to the user."
+                int take = Math.min(len - skip, tcb.receiveBuffer.free());
+                if (take > 0) {
+                    boolean wasEmpty = tcb.receiveBuffer.isEmpty();
+                    ByteBuffer p = seg.payload;
+                    int oldLimit = p.limit();
+                    int oldPos = p.position();
+                    p.position(oldPos + skip).limit(oldPos + skip + take);
+                    tcb.receiveBuffer.write(p);
+                    p.limit(oldLimit).position(oldPos);
+                    tcb.rcvNxt += take;
+                    tcb.bytesReceived += take;
+                    if (wasEmpty) {
+                        events.add(new ConnectionEvent.Readable(tcb.id, now, tcb.receiveBuffer.size()));
+                    }
+                }
+            }
+            // CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: "This should not occur since a FIN has been
+            // received from the remote side. Ignore the segment text."
+        }
+        if (seg.has(Segment.FIN) && dataSeq + len == tcb.rcvNxt && !tcb.finReceived
+                && (takesText || state == TcpState.SYN_RECEIVED)) {
+            // eighth: "If the FIN bit is set, signal the user 'connection closing' ..., advance RCV.NXT
+            // over the FIN, and send an acknowledgment for the FIN." Only an in-order FIN counts.
+            tcb.rcvNxt += 1;
+            tcb.finReceived = true;
+            events.add(new ConnectionEvent.PeerClosed(tcb.id, now));
+            switch (state) {
+                case SYN_RECEIVED, ESTABLISHED -> setState(tcb, TcpState.CLOSE_WAIT, "rcv FIN; snd ACK", now);
+                case FIN_WAIT_1 -> {
+                    if (tcb.finAcked()) {
+                        sendAck(tcb);
+                        enterTimeWait(tcb, "rcv FIN; snd ACK", now);
+                        return;
+                    }
+                    setState(tcb, TcpState.CLOSING, "rcv FIN (simultaneous close); snd ACK", now);
+                }
+                case FIN_WAIT_2 -> {
+                    sendAck(tcb);
+                    enterTimeWait(tcb, "rcv FIN; snd ACK", now);
+                    return;
+                }
+                default -> {
+                    // CLOSE-WAIT, CLOSING, LAST-ACK: "Remain in the ... state."
+                }
+            }
+            needAck = true;
+        } else if (seg.has(Segment.FIN) && tcb.finReceived) {
+            needAck = true; // a retransmitted FIN: acknowledge it again
+        }
+        if (needAck) {
+            sendAck(tcb);
+        }
+    }
+
+    /** TIME-WAIT (RFC 9293 §3.10.7.4) on the compact entry. */
+    private void timeWaitArrives(int slot, InetAddress remote, Segment seg, long now) {
+        int rcvNxt = timeWait.rcvNxt(slot);
+        int sndNxt = timeWait.sndNxt(slot);
+        int wnd = timeWait.rcvWnd(slot);
+        ConnectionKey key = timeWait.key(slot);
+        if (seg.has(Segment.SYN) && !seg.has(Segment.RST) && !seg.has(Segment.ACK)) {
+            Listener l = listenersByPort.get(seg.destinationPort);
+            // RFC 9293 §3.10.7.4 (MAY-2) and RFC 6191 §2 without timestamps: a new SYN whose sequence
+            // number is above the old incarnation's RCV.NXT may reopen the connection. Linux takes
+            // the new ISS as the old SND.NXT + 65535 + 2 so old and new sequence spaces cannot overlap.
+            if (l != null && gt(seg.seq, rcvNxt) && !l.full()) {
+                removeTimeWait(slot, "rcv SYN above RCV.NXT (reopen, MAY-2)", now);
+                forcedIss = sndNxt + MAX_WINDOW + 2;
+                forcedIssPending = true;
+                listenArrives(l, remote, seg, now);
+                forcedIssPending = false;
+                return;
+            }
+            stats.drop(DropReason.SYN_IN_WINDOW);
+            challengeAck(remote, key, sndNxt, rcvNxt, wnd, now); // RFC 5961 §4.2
+            return;
+        }
+        if (!acceptable(seg.seq, seg.sequenceLength(), rcvNxt, wnd)) {
+            boolean retransmittedFin = seg.has(Segment.FIN) && seg.seq + seg.sequenceLength() == rcvNxt;
+            if (retransmittedFin && !seg.has(Segment.RST)) {
+                // eighth step, TIME-WAIT: "Remain in the TIME-WAIT state. Restart the 2 MSL time-wait
+                // timeout." The retransmitted FIN means our last ACK was lost: acknowledge it again.
+                queueControl(remote, key.localPort, key.remotePort, sndNxt, rcvNxt, Segment.ACK, wnd);
+                restartTimeWait(slot, now);
+                return;
+            }
+            if (seg.has(Segment.RST)) {
+                stats.drop(DropReason.BAD_RST);
+                return;
+            }
+            stats.drop(DropReason.OUT_OF_WINDOW);
+            queueControl(remote, key.localPort, key.remotePort, sndNxt, rcvNxt, Segment.ACK, wnd);
+            return;
+        }
+        if (seg.has(Segment.RST)) {
+            if (seg.seq != rcvNxt) {
+                stats.drop(DropReason.BAD_RST);
+                challengeAck(remote, key, sndNxt, rcvNxt, wnd, now); // RFC 5961 §3.2
+                return;
+            }
+            if (config.rfc1337()) {
+                // RFC 1337 §3 (TW-assassination fix): ignore RST segments in TIME-WAIT.
+                stats.drop(DropReason.BAD_RST);
+                return;
+            }
+            removeTimeWait(slot, "rcv RST", now); // "enter the CLOSED state, delete the TCB"
+            return;
+        }
+        if (!seg.has(Segment.ACK)) {
+            stats.drop(DropReason.NO_ACK);
+            return;
+        }
+        if (gt(seg.ack, sndNxt)) {
+            stats.drop(DropReason.BAD_ACK);
+            queueControl(remote, key.localPort, key.remotePort, sndNxt, rcvNxt, Segment.ACK, wnd);
+            return;
+        }
+        if (seg.payloadLength() > 0) {
+            // Text cannot be taken after the peer's FIN: acknowledge what we have.
+            stats.drop(DropReason.OUT_OF_WINDOW);
+            queueControl(remote, key.localPort, key.remotePort, sndNxt, rcvNxt, Segment.ACK, wnd);
+        }
+    }
+
+    // =============================================================================================
+    // Timeouts (RFC 9293 §3.10.8)
+    // =============================================================================================
+
+    @Override
+    public void handleTimeout(long now) {
+        LongArrayList due = timers.expire(now);
+        for (int i = 0; i < due.size(); i++) {
+            long owner = due.getLong(i);
+            if (owner < 0) {
+                int slot = (int) ~owner;
+                if (timeWait.isLive(slot)) {
+                    timeWait.timerId(slot, -1);
+                    if (timeWait.deadline(slot) <= now) {
+                        // "If the time-wait timeout expires on a connection, delete the TCB, enter
+                        // the CLOSED state, and return."
+                        removeTimeWait(slot, "2MSL timeout", now);
+                    } else {
+                        timeWait.timerId(slot, timers.schedule(owner, timeWait.deadline(slot)));
+                    }
+                }
+                continue;
+            }
+            Tcb tcb = tcbs[(int) owner];
+            if (tcb == null) {
+                continue;
+            }
+            tcb.wheelTimer = -1;
+            tcb.wheelDeadline = Tcb.NONE;
+            tcbTimers(tcb, now);
+            if (tcbs[tcb.handle] == tcb && !tcb.detached) {
+                armTimer(tcb);
+            }
+        }
+    }
+
+    private void tcbTimers(Tcb tcb, long now) {
+        if (tcb.finWait2Deadline <= now && tcb.state == TcpState.FIN_WAIT_2) {
+            // Linux tcp_fin_timeout: an orphaned connection does not wait in FIN-WAIT-2 forever.
+            // Linux closes it without RST (the peer may still send its FIN and get an RST then).
+            tcb.finWait2Deadline = Tcb.NONE;
+            setState(tcb, TcpState.CLOSED, "FIN-WAIT-2 timeout", now);
+            release(tcb, CloseReason.TIMED_OUT, now);
+            return;
+        }
+        if (tcb.rtoDeadline <= now) {
+            retransmissionTimeout(tcb, now);
+            return;
+        }
+        if (tcb.persistDeadline <= now) {
+            // MUST-36 zero-window probe, as Linux tcp_probe_timer / tcp_xmit_probe_skb: an ACK with an
+            // old sequence number makes the peer answer with its current window. Backoff doubles.
+            tcb.persistInterval = Math.min(tcb.persistInterval * 2, config.rtoMaxNanos());
+            tcb.persistDeadline = now + tcb.persistInterval;
+            queueSegment(tcb, tcb.sndUna - 1, Segment.ACK);
+        }
+    }
+
+    /** RFC 6298 §5.4-§5.6 and RFC 9293 §3.8.3 (R1, R2, MUST-20..23). */
+    private void retransmissionTimeout(Tcb tcb, long now) {
+        long limit = tcb.state == TcpState.SYN_SENT ? config.synR2Nanos()
+                : config.userTimeoutNanos() > 0 ? config.userTimeoutNanos() : config.r2Nanos();
+        boolean passiveHalfOpen = tcb.state == TcpState.SYN_RECEIVED && tcb.passive;
+        if (passiveHalfOpen ? tcb.retransmits >= config.synAckRetries()
+                : tcb.headSentAt >= 0 && now - tcb.headSentAt >= limit) {
+            // R2 reached: "close the connection" (MUST-20), for a SYN after synack.tcp.syn.r2 (MUST-23);
+            // a half-open passive child expires and frees its backlog slot.
+            TcpState was = tcb.state;
+            setState(tcb, passiveHalfOpen ? TcpState.LISTEN : TcpState.CLOSED,
+                    passiveHalfOpen ? "SYN,ACK retransmissions exhausted" : "retransmission timeout (R2)", now);
+            // RFC 9293 §3.10.8 USER TIMEOUT: "flush all queues, signal the user ... delete the TCB";
+            // no RST is sent (Linux tcp_write_err sends none either).
+            events.add(new ConnectionEvent.TimedOut(tcb.id, now, was));
+            release(tcb, CloseReason.TIMED_OUT, now);
+            return;
+        }
+        tcb.retransmits++;
+        if (tcb.retransmits == config.r1()) {
+            // R1 (RFC 9293 §3.8.3): the path may be broken. No IP layer takes advice here; counted.
+            stats.drop("r1-reached");
+        }
+        tcb.rtt.backOff(); // RFC 6298 §5.5
+        tcb.rttStart = -1; // Karn: never time a retransmitted segment
+        long next = now + tcb.rtt.rto();
+        if (!passiveHalfOpen && tcb.headSentAt >= 0) {
+            next = Math.min(next, tcb.headSentAt + limit); // give up exactly at R2 (Linux clamps likewise)
+        }
+        tcb.rtoDeadline = next;
+        stats.retransmissions++;
+        tcb.retransmissionCount++;
+        if (tcb.synUnacked()) {
+            tcb.synRetransmitted = true;
+            if (tcb.state == TcpState.SYN_SENT) {
+                sendSyn(tcb, now); // RFC 6298 §5.4: retransmit the earliest segment not acknowledged
+            } else {
+                sendSynAck(tcb, false, now);
+            }
+            return;
+        }
+        // Go back to SND.UNA and resend one segment; the ACK it brings clocks out the rest.
+        tcb.sndNxt = tcb.sndUna;
+        output(tcb, now, 1);
+    }
+
+    // =============================================================================================
+    // User calls (RFC 9293 §3.10.1-§3.10.6)
+    // =============================================================================================
+
+    @Override
+    public int listen(int port, int backlog) throws SynackException {
+        if (port <= 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 1..65535: " + port);
+        }
+        if (listenersByPort.containsKey(port)) {
+            throw new AddressInUseException(localAddress.getHostAddress() + ":" + port + " already has a listener");
+        }
+        // MUST-42 (RFC 9293 §3.9.1.1): a port used by existing connections (e.g. one in SYN-SENT) can
+        // still be listened on; demultiplexing prefers the full 4-tuple, so they do not interfere.
+        int handle = 0;
+        while (handle < listeners.length && listeners[handle] != null) {
+            handle++;
+        }
+        if (handle == listeners.length) {
+            listeners = Arrays.copyOf(listeners, listeners.length * 2);
+        }
+        Listener l = new Listener(handle, port, Math.max(1, backlog));
+        listeners[handle] = l;
+        listenersByPort.put(port, l);
+        return handle;
+    }
+
+    @Override
+    public int connect(InetSocketAddress remote, int localPort, long now) throws SynackException {
+        InetAddress ra = remote.getAddress();
+        int rp = remote.getPort();
+        if (ra == null || rp <= 0 || rp > 65535) {
+            throw new IllegalArgumentException("remote must be a resolved address with a port 1..65535: " + remote);
+        }
+        int lp = localPort;
+        if (lp == 0) {
+            lp = ports.select(localAddress, ra, rp, p -> !listenersByPort.containsKey(p) && !inUse(ra, rp, p));
+            if (lp < 0) {
+                throw new AddressInUseException("no free ephemeral port towards " + remote);
+            }
+        } else if (inUse(ra, rp, lp)) {
+            throw new AddressInUseException("connection " + localAddress.getHostAddress() + ":" + lp + "<->"
+                    + ra.getHostAddress() + ":" + rp + " already exists (or is in TIME-WAIT)");
+        }
+        ConnectionKey key = new ConnectionKey(ra, rp, lp);
+        Tcb tcb = newTcb(key);
+        tcb.iss = isnGenerator.isn(localAddress, lp, ra, rp, now);
+        initSendSpace(tcb);
+        tcb.peerMss = defaultMss();
+        connections.put(key, tcb.handle);
+        // RFC 9293 §3.10.1 OPEN, CLOSED STATE, active: "issue a SYN segment ... Set SND.UNA to ISS,
+        // SND.NXT to ISS+1, enter SYN-SENT state, and return."
+        setState(tcb, TcpState.SYN_SENT, "active OPEN; snd SYN", now);
+        sendSyn(tcb, now);
+        return tcb.handle;
+    }
+
+    private boolean inUse(InetAddress ra, int rp, int lp) {
+        probe.set(ra, rp, lp);
+        return connections.containsKey(probe) || timeWait.find(probe) >= 0;
+    }
+
+    @Override
+    public int accept(int listener) {
+        Listener l = listener(listener);
+        int h = l.acceptQueue.pollInt();
+        if (h < 0) {
+            return -1;
+        }
+        Tcb tcb = tcbs[h];
+        tcb.inAcceptQueue = false;
+        tcb.listener = -1;
+        return h;
+    }
+
+    @Override
+    public void closeListener(int listener, long now) {
+        Listener l = listener(listener);
+        listenersByPort.remove(l.port);
+        listeners[listener] = null;
+        // Children not yet accepted are reset (Linux inet_csk_listen_stop).
+        for (int h = 0; h < handleHighWater; h++) {
+            Tcb tcb = tcbs[h];
+            if (tcb != null && tcb.listener == listener) {
+                abort(h, now);
+            }
+        }
+    }
+
+    @Override
+    public int send(int connection, ByteBuffer source, long now) throws SynackException {
+        Tcb tcb = live(connection);
+        switch (tcb.state) {
+            case SYN_SENT, SYN_RECEIVED, ESTABLISHED, CLOSE_WAIT -> {
+                // §3.10.2: SYN-SENT/SYN-RECEIVED "Queue the data for transmission after entering
+                // ESTABLISHED"; ESTABLISHED/CLOSE-WAIT "Segmentize the buffer and send it".
+                if (tcb.finQueued) {
+                    throw new ConnectionClosedException(tcb.id + ": output was shut down (" + tcb.state + ")");
+                }
+                int n = tcb.sendBuffer.write(source);
+                if (source.hasRemaining()) {
+                    tcb.writableWanted = true;
+                }
+                output(tcb, now);
+                armTimer(tcb);
+                return n;
+            }
+            default -> throw new ConnectionClosedException(
+                    tcb.id + ": connection closing (" + tcb.state + ")"); // §3.10.2 "error: connection closing"
+        }
+    }
+
+    @Override
+    public int receive(int connection, ByteBuffer destination, long now) throws SynackException {
+        Tcb tcb = tcb(connection);
+        if (tcb == null) {
+            CloseReason r = connection >= 0 && connection < endedAs.length ? endedAs[connection] : null;
+            throwFor(r, connection);
+            return -1;
+        }
+        int before = receiveWindow(tcb);
+        int n = tcb.receiveBuffer.read(destination);
+        if (n == 0 && tcb.receiveBuffer.isEmpty() && tcb.finReceived) {
+            return -1; // §3.10.3 "connection closing": all data before the FIN was delivered
+        }
+        if (n > 0 && !tcb.detached && tcb.state.isSynchronized() && !tcb.finReceived) {
+            // RFC 9293 §3.8.6.2.2 (receiver SWS avoidance): announce the opened window once it grew
+            // by min(buffer / 2, MSS).
+            int after = receiveWindow(tcb);
+            int threshold = Math.min(tcb.receiveBuffer.capacity() / 2, config.mss());
+            if (after - before >= threshold && before < threshold) {
+                sendAck(tcb);
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public void shutdownOutput(int connection, long now) {
+        Tcb tcb = tcb(connection);
+        if (tcb == null || tcb.detached || tcb.finQueued) {
+            return;
+        }
+        closeSend(tcb, now);
+    }
+
+    /** The FIN half of CLOSE (RFC 9293 §3.10.4). */
+    private void closeSend(Tcb tcb, long now) {
+        switch (tcb.state) {
+            case SYN_SENT -> tcb.finQueued = true; // sent after entering ESTABLISHED (see establish)
+            case SYN_RECEIVED, ESTABLISHED -> {
+                // SYN-RECEIVED: "If no SENDs have been issued and there is no pending data to send, then
+                // form a FIN segment and send it, and enter FIN-WAIT-1 state". ESTABLISHED: "Queue this
+                // until all preceding SENDs have been segmentized, then form a FIN segment and send it.
+                // In any case, enter FIN-WAIT-1 state."
+                tcb.finQueued = true;
+                setState(tcb, TcpState.FIN_WAIT_1, "CLOSE; snd FIN", now);
+                output(tcb, now);
+                armTimer(tcb);
+            }
+            case CLOSE_WAIT -> {
+                // "Queue this request until all preceding SENDs have been segmentized; then send a FIN
+                // segment, enter LAST-ACK state" (RFC 9293 corrects RFC 793's CLOSING here).
+                tcb.finQueued = true;
+                setState(tcb, TcpState.LAST_ACK, "CLOSE; snd FIN", now);
+                output(tcb, now);
+                armTimer(tcb);
+            }
+            default -> {
+                // FIN-WAIT-1/2, CLOSING, LAST-ACK, TIME-WAIT: already closing.
+            }
+        }
+    }
+
+    @Override
+    public void close(int connection, long now) {
+        Tcb tcb = tcb(connection);
+        if (tcb == null) {
+            return;
+        }
+        if (tcb.detached) {
+            tcb.userClosed = true;
+            if (tcb.timeWaitSlot >= 0) {
+                timeWait.owner(tcb.timeWaitSlot, -1); // TIME-WAIT goes on in the compact table alone
+                tcb.timeWaitSlot = -1;
+            }
+            release(tcb, CloseReason.GRACEFUL, now);
+            return;
+        }
+        if (!tcb.receiveBuffer.isEmpty()) {
+            // Linux tcp_close (RFC 2525 §2.17): closing with unread data aborts with RST so the peer
+            // learns the data was not consumed.
+            LOG.debug("{}: CLOSE with {} unread bytes: RST", tcb.id, tcb.receiveBuffer.size());
+            abort(connection, now);
+            return;
+        }
+        if (tcb.state == TcpState.SYN_SENT) {
+            // §3.10.4 SYN-SENT: "Delete the TCB and return 'error: closing' responses to any queued SENDs"
+            setState(tcb, TcpState.CLOSED, "CLOSE in SYN-SENT", now);
+            release(tcb, CloseReason.ABORTED, now);
+            return;
+        }
+        tcb.userClosed = true;
+        if (!tcb.finQueued) {
+            closeSend(tcb, now);
+        } else if (tcb.state == TcpState.FIN_WAIT_2 && tcb.finWait2Deadline == Tcb.NONE) {
+            tcb.finWait2Deadline = now + config.finTimeoutNanos();
+            armTimer(tcb);
+        }
+    }
+
+    @Override
+    public void abort(int connection, long now) {
+        Tcb tcb = tcb(connection);
+        if (tcb == null) {
+            return;
+        }
+        if (tcb.detached) {
+            close(connection, now);
+            return;
+        }
+        switch (tcb.state) {
+            case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT ->
+                // §3.10.5: "Send a reset segment: <SEQ=SND.NXT><CTL=RST>"
+                sendReset(tcb.remote, tcb.localPort, tcb.remotePort, tcb.sndMax, 0, false);
+            default -> {
+                // SYN-SENT, CLOSING, LAST-ACK, TIME-WAIT: "delete the TCB" without RST.
+            }
+        }
+        setState(tcb, TcpState.CLOSED, "ABORT", now);
+        events.add(new ConnectionEvent.Reset(tcb.id, now, false, false));
+        release(tcb, CloseReason.ABORTED, now);
+    }
+
+    @Override
+    public void setNoDelay(int connection, boolean noDelay) {
+        Tcb tcb = tcb(connection);
+        if (tcb != null) {
+            tcb.noDelay = noDelay;
+        }
+    }
+
+    // =============================================================================================
+    // Queries and outputs
+    // =============================================================================================
+
+    @Override
+    public TcpState state(int connection) {
+        Tcb tcb = tcb(connection);
+        return tcb == null ? TcpState.CLOSED : tcb.state;
+    }
+
+    @Override
+    public ConnectionId id(int connection) {
+        Tcb tcb = tcb(connection);
+        if (tcb == null) {
+            throw new IllegalArgumentException("no connection with handle " + connection);
+        }
+        return tcb.id;
+    }
+
+    @Override
+    public int readableBytes(int connection) {
+        Tcb tcb = tcb(connection);
+        return tcb == null ? 0 : tcb.receiveBuffer.size();
+    }
+
+    @Override
+    public int writableBytes(int connection) {
+        Tcb tcb = tcb(connection);
+        return tcb == null || tcb.finQueued || tcb.detached ? 0 : tcb.sendBuffer.free();
+    }
+
+    @Override
+    public ConnectionStatistics statistics(int connection) {
+        Tcb t = tcb(connection);
+        if (t == null) {
+            throw new IllegalArgumentException("no connection with handle " + connection);
+        }
+        return new ConnectionStatistics(t.segmentsSent, t.segmentsReceived, t.retransmissionCount, t.bytesSent,
+                t.bytesReceived, t.rtt.srtt(), t.rtt.rto(), t.peerMss, Integer.toUnsignedLong(t.sndWnd),
+                receiveWindow(t));
+    }
+
+    @Override
+    public StackStatistics statistics() {
+        StackStatistics s = stats.snapshot(timeWait.size());
+        int listening = listenersByPort.size();
+        if (listening > 0) {
+            java.util.Map<TcpState, Integer> m = new java.util.EnumMap<>(TcpState.class);
+            m.putAll(s.connectionsByState());
+            m.put(TcpState.LISTEN, listening);
+            s = new StackStatistics(s.segmentsIn(), s.segmentsOut(), s.retransmissions(), s.challengeAcks(),
+                    s.resetsSent(), s.drops(), s.transitions(), java.util.Collections.unmodifiableMap(m));
+        }
+        return s;
+    }
+
+    @Override
+    public void handleMalformed(String reason) {
+        stats.segmentsIn++;
+        stats.drop(reason);
+    }
+
+    @Override
+    public InetAddress pollTransmit(Segment out) {
+        return transmit.poll(out);
+    }
+
+    @Override
+    public ConnectionEvent pollEvent() {
+        return events.poll();
+    }
+
+    @Override
+    public long nextDeadline() {
+        return timers.next();
+    }
+
+    /** TCBs alive (not yet released), for leak checks. */
+    public int tcbCount() {
+        return liveTcbs;
+    }
+
+    /** Timers armed in the wheel, for leak checks. */
+    public long timerCount() {
+        return timers.count();
+    }
+
+    /** Entries in the compact TIME-WAIT table. */
+    public int timeWaitCount() {
+        return timeWait.size();
+    }
+
+    /** Children of a listener occupying its SYN queue and accept queue (backlog slots in use). */
+    public int backlogInUse(int listener) {
+        Listener l = listener(listener);
+        return l.synQueue + l.acceptQueue.size();
+    }
+
+    // =============================================================================================
+    // State, TCB lifecycle
+    // =============================================================================================
+
+    /** The one place where a connection changes state: counts {@code FROM => TO} and emits the event. */
+    private void setState(Tcb tcb, TcpState to, String cause, long now) {
+        TcpState from = tcb.state;
+        if (from == to) {
+            return;
+        }
+        if (!tcb.detached) {
+            if (from.ordinal() >= TcpState.SYN_SENT.ordinal()) {
+                stats.liveByState[from.ordinal()]--;
+            }
+            if (to.ordinal() >= TcpState.SYN_SENT.ordinal()) {
+                stats.liveByState[to.ordinal()]++;
+            }
+        }
+        if (from == TcpState.SYN_RECEIVED && tcb.passive && tcb.listener >= 0 && listeners[tcb.listener] != null) {
+            listeners[tcb.listener].synQueue--; // the child leaves the SYN queue
+        }
+        tcb.state = to;
+        stats.transition(from, to);
+        events.add(new ConnectionEvent.StateChanged(tcb.id, now, from, to, cause));
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} {} ({})", tcb.id, EngineStatistics.transitionName(from, to), cause);
+        }
+    }
+
+    private Tcb newTcb(ConnectionKey key) {
+        int handle;
+        if (freeHandleCount > 0) {
+            handle = freeHandles[--freeHandleCount];
+        } else {
+            if (handleHighWater == tcbs.length) {
+                tcbs = Arrays.copyOf(tcbs, tcbs.length * 2);
+                endedAs = Arrays.copyOf(endedAs, endedAs.length * 2);
+                freeHandles = Arrays.copyOf(freeHandles, freeHandles.length * 2);
+            }
+            handle = handleHighWater++;
+        }
+        ConnectionId id = new ConnectionId(new InetSocketAddress(localAddress, key.localPort),
+                new InetSocketAddress(key.remote, key.remotePort));
+        Tcb tcb = new Tcb(handle, key, id, config);
+        tcbs[handle] = tcb;
+        endedAs[handle] = null;
+        liveTcbs++;
+        return tcb;
+    }
+
+    private void initSendSpace(Tcb tcb) {
+        tcb.sndUna = tcb.iss;
+        tcb.sndNxt = tcb.iss;
+        tcb.sndMax = tcb.iss;
+        tcb.sendBufferSeq = tcb.iss + 1;
+    }
+
+    /** Deletes the TCB (RFC 9293 "delete the TCB"), telling the application how it ended (MUST-12). */
+    private void release(Tcb tcb, CloseReason reason, long now) {
+        if (!tcb.detached) {
+            connections.removeKey(tcb.key);
+            if (tcb.state.ordinal() >= TcpState.SYN_SENT.ordinal()) {
+                stats.liveByState[tcb.state.ordinal()]--;
+            }
+        }
+        if (tcb.state == TcpState.SYN_RECEIVED && tcb.passive && tcb.listener >= 0 && listeners[tcb.listener] != null) {
+            listeners[tcb.listener].synQueue--;
+        }
+        if (tcb.inAcceptQueue && tcb.listener >= 0 && listeners[tcb.listener] != null) {
+            removeFromAcceptQueue(listeners[tcb.listener], tcb.handle);
+        }
+        if (tcb.wheelTimer >= 0) {
+            timers.cancel(tcb.wheelTimer);
+            tcb.wheelTimer = -1;
+        }
+        if (tcb.timeWaitSlot >= 0) {
+            timeWait.owner(tcb.timeWaitSlot, -1);
+            tcb.timeWaitSlot = -1;
+        }
+        tcbs[tcb.handle] = null;
+        endedAs[tcb.handle] = reason;
+        freeHandles[freeHandleCount++] = tcb.handle;
+        liveTcbs--;
+        events.add(new ConnectionEvent.Closed(tcb.id, now, reason));
+    }
+
+    private static void removeFromAcceptQueue(Listener l, int handle) {
+        for (int n = l.acceptQueue.size(); n > 0; n--) {
+            int h = l.acceptQueue.pollInt();
+            if (h != handle) {
+                l.acceptQueue.offerInt(h);
+            }
+        }
+    }
+
+    /** CLOSED after a graceful close: released now if the application closed, else kept readable. */
+    private void closedGracefully(Tcb tcb, long now) {
+        if (tcb.userClosed) {
+            release(tcb, CloseReason.GRACEFUL, now);
+        } else {
+            detach(tcb);
+        }
+    }
+
+    private void detach(Tcb tcb) {
+        connections.removeKey(tcb.key);
+        if (tcb.state.ordinal() >= TcpState.SYN_SENT.ordinal()) {
+            stats.liveByState[tcb.state.ordinal()]--;
+        }
+        if (tcb.wheelTimer >= 0) {
+            timers.cancel(tcb.wheelTimer);
+            tcb.wheelTimer = -1;
+            tcb.wheelDeadline = Tcb.NONE;
+        }
+        tcb.rtoDeadline = Tcb.NONE;
+        tcb.persistDeadline = Tcb.NONE;
+        tcb.finWait2Deadline = Tcb.NONE;
+        tcb.detached = true;
+    }
+
+    /** Enter TIME-WAIT: the TCB gives way to a compact entry holding only what TIME-WAIT needs. */
+    private void enterTimeWait(Tcb tcb, String cause, long now) {
+        setState(tcb, TcpState.TIME_WAIT, cause, now);
+        detach(tcb);
+        if (config.mslNanos() == 0) {
+            // MSL 0 (unsafe, warned at creation): no TIME-WAIT at all.
+            setStateDetached(tcb, TcpState.CLOSED, "2MSL timeout (MSL = 0)", now);
+            closedGracefully(tcb, now);
+            return;
+        }
+        // "Start the time-wait timer, turn off the other timers." (eighth step)
+        long deadline = now + 2 * config.mslNanos();
+        int slot = timeWait.add(tcb.key, tcb.sndMax, tcb.rcvNxt, receiveWindow(tcb), 0, deadline);
+        timeWait.timerId(slot, timers.schedule(~(long) slot, deadline));
+        if (tcb.userClosed) {
+            release(tcb, CloseReason.GRACEFUL, now);
+        } else {
+            tcb.timeWaitSlot = slot;
+            timeWait.owner(slot, tcb.handle);
+        }
+    }
+
+    private void restartTimeWait(int slot, long now) {
+        long deadline = now + 2 * config.mslNanos();
+        timeWait.deadline(slot, deadline);
+        // The wheel timer stays at the old (earlier) deadline and re-arms itself when it fires.
+    }
+
+    private void removeTimeWait(int slot, String cause, long now) {
+        long id = timeWait.timerId(slot);
+        if (id >= 0) {
+            timers.cancel(id);
+        }
+        int owner = timeWait.owner(slot);
+        ConnectionKey key = timeWait.key(slot);
+        timeWait.remove(slot);
+        stats.transition(TcpState.TIME_WAIT, TcpState.CLOSED);
+        if (owner >= 0 && tcbs[owner] != null) {
+            Tcb tcb = tcbs[owner];
+            tcb.timeWaitSlot = -1;
+            setStateDetached(tcb, TcpState.CLOSED, cause, now);
+        } else {
+            events.add(new ConnectionEvent.StateChanged(new ConnectionId(
+                    new InetSocketAddress(localAddress, key.localPort), new InetSocketAddress(key.remote, key.remotePort)),
+                    now, TcpState.TIME_WAIT, TcpState.CLOSED, cause));
+        }
+    }
+
+    /** A state change of a TCB that is no longer demultiplexed (counted by the TIME-WAIT table). */
+    private void setStateDetached(Tcb tcb, TcpState to, String cause, long now) {
+        TcpState from = tcb.state;
+        tcb.state = to;
+        if (config.mslNanos() == 0) {
+            stats.transition(from, to); // with TIME-WAIT, removeTimeWait counts the transition
+        }
+        events.add(new ConnectionEvent.StateChanged(tcb.id, now, from, to, cause));
+    }
+
+    private void establish(Tcb tcb, String cause, long now) {
+        if (tcb.synRetransmitted) {
+            tcb.rtt.fallBackAfterSynTimeout(); // RFC 6298 §5.7
+        }
+        setState(tcb, TcpState.ESTABLISHED, cause, now);
+        if (tcb.passive && tcb.listener >= 0 && listeners[tcb.listener] != null) {
+            listeners[tcb.listener].acceptQueue.offerInt(tcb.handle);
+            tcb.inAcceptQueue = true;
+        }
+        events.add(new ConnectionEvent.Connected(tcb.id, now));
+        if (tcb.finQueued) {
+            // shutdownOutput was called in SYN-SENT: the FIN follows the queued data now.
+            setState(tcb, TcpState.FIN_WAIT_1, "queued CLOSE; snd FIN", now);
+        }
+    }
+
+    /** Our SYN is acknowledged by {@code ack}: SND.UNA advances, the handshake RTT is sampled (Karn). */
+    private void ackSynAndSample(Tcb tcb, int ack, long now) {
+        if (!tcb.synRetransmitted && tcb.rttStart >= 0) {
+            tcb.rtt.sample(now - tcb.rttStart);
+        }
+        tcb.rttStart = -1;
+        tcb.sndUna = ack;
+        if (lt(tcb.sndNxt, ack)) {
+            tcb.sndNxt = ack;
+        }
+        tcb.retransmits = 0;
+        if (tcb.sndUna == tcb.sndMax) {
+            tcb.rtoDeadline = Tcb.NONE;
+            tcb.headSentAt = -1;
+        } else {
+            tcb.rtoDeadline = now + tcb.rtt.rto();
+            tcb.headSentAt = now;
+        }
+    }
+
+    private boolean acceptQueueFull(int listener) {
+        Listener l = listeners[listener];
+        return l != null && l.acceptQueue.size() >= l.backlog;
+    }
+
+    // =============================================================================================
+    // Output
+    // =============================================================================================
+
+    private void output(Tcb tcb, long now) {
+        output(tcb, now, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Sends what the peer's window allows from SND.NXT: data segmented to the peer's MSS, then the
+     * FIN once all data is out (RFC 9293 §3.10.2, §3.10.4). Arms the retransmission timer for what
+     * is in flight, or the persist timer when a zero window holds data back (MUST-36).
+     */
+    private void output(Tcb tcb, long now, int maxSegments) {
+        TcpState s = tcb.state;
+        if (!(s == TcpState.ESTABLISHED || s == TcpState.CLOSE_WAIT || s == TcpState.FIN_WAIT_1
+                || s == TcpState.CLOSING || s == TcpState.LAST_ACK)) {
+            return;
+        }
+        int wndEnd = tcb.sndUna + tcb.sndWnd;
+        int dataEnd = tcb.sendBufferSeq + tcb.sendBuffer.size();
+        int mss = Math.max(1, tcb.peerMss);
+        int sent = 0;
+        while (sent < maxSegments) {
+            int avail = (lt(dataEnd, wndEnd) ? dataEnd : wndEnd) - tcb.sndNxt;
+            if (avail > 0) {
+                int len = Math.min(avail, mss);
+                int seq = tcb.sndNxt;
+                int flags = Segment.ACK;
+                if (seq + len == dataEnd) {
+                    flags |= Segment.PSH; // Linux sets PSH on the last segment of what was written
+                    if (tcb.finQueued && lt(seq + len, wndEnd)) {
+                        flags |= Segment.FIN;
+                    }
+                }
+                TransmitQueue.Entry e = queueSegment(tcb, seq, flags);
+                ByteBuffer buf = e.payloadBuffer(len);
+                tcb.sendBuffer.peek(seq - tcb.sendBufferSeq, buf, len);
+                buf.flip();
+                afterSend(tcb, seq, len + ((flags & Segment.FIN) != 0 ? 1 : 0), now);
+                sent++;
+                continue;
+            }
+            if (tcb.finQueued && tcb.sndNxt == dataEnd && lt(tcb.sndNxt, wndEnd)) {
+                queueSegment(tcb, tcb.sndNxt, Segment.FIN | Segment.ACK);
+                afterSend(tcb, tcb.sndNxt, 1, now);
+                sent++;
+            }
+            break;
+        }
+        boolean pending = lt(tcb.sndNxt, dataEnd) || (tcb.finQueued && !tcb.finSent());
+        if (pending && tcb.sndUna == tcb.sndMax && tcb.rtoDeadline == Tcb.NONE) {
+            if (tcb.persistDeadline == Tcb.NONE) {
+                tcb.persistInterval = tcb.rtt.rto();
+                tcb.persistDeadline = now + tcb.persistInterval;
+            }
+        } else {
+            tcb.persistDeadline = Tcb.NONE;
+        }
+    }
+
+    /** Bookkeeping after sending {@code len} sequence numbers from {@code seq}. */
+    private void afterSend(Tcb tcb, int seq, int len, long now) {
+        int end = seq + len;
+        boolean fresh = ge(seq, tcb.sndMax);
+        if (fresh) {
+            int dataEnd = tcb.sendBufferSeq + tcb.sendBuffer.size();
+            tcb.bytesSent += Math.max(0, (lt(end, dataEnd) ? end : dataEnd) - seq);
+            if (tcb.rttStart < 0) {
+                tcb.rttStart = now; // time one segment per RTT (RFC 6298 §3 with Karn)
+                tcb.rttSeq = end;
+            }
+        } else {
+            stats.retransmissions += tcb.retransmits == 0 ? 1 : 0;
+        }
+        tcb.sndNxt = end;
+        if (gt(end, tcb.sndMax)) {
+            tcb.sndMax = end;
+        }
+        if (tcb.rtoDeadline == Tcb.NONE) {
+            tcb.rtoDeadline = now + tcb.rtt.rto(); // RFC 6298 §5.1
+            tcb.headSentAt = now;
+        }
+    }
+
+    private TransmitQueue.Entry queueSegment(Tcb tcb, int seq, int flags) {
+        tcb.segmentsSent++;
+        return queueControl(tcb.remote, tcb.localPort, tcb.remotePort, seq, tcb.rcvNxt, flags, receiveWindow(tcb));
+    }
+
+    private void sendAck(Tcb tcb) {
+        // BSD: a pure ACK carries SND.MAX, the next new sequence number, even while retransmitting.
+        queueSegment(tcb, tcb.sndMax, Segment.ACK);
+    }
+
+    private void sendSyn(Tcb tcb, long now) {
+        TransmitQueue.Entry e = queueControl(tcb.remote, tcb.localPort, tcb.remotePort, tcb.iss, 0, Segment.SYN,
+                receiveWindow(tcb));
+        tcb.segmentsSent++;
+        e.segment.mss = announcedMss(); // MUST-14: announce our MSS on the SYN
+        synSent(tcb, now);
+    }
+
+    private void sendSynAck(Tcb tcb, boolean retransmission, long now) {
+        TransmitQueue.Entry e = queueSegment(tcb, tcb.iss, Segment.SYN | Segment.ACK);
+        e.segment.mss = announcedMss();
+        if (retransmission && tcb.sndMax != tcb.iss) {
+            stats.retransmissions++;
+            tcb.retransmissionCount++;
+            tcb.rttStart = -1;
+        }
+        synSent(tcb, now);
+    }
+
+    private void synSent(Tcb tcb, long now) {
+        if (tcb.sndMax == tcb.iss) {
+            tcb.sndNxt = tcb.iss + 1;
+            tcb.sndMax = tcb.iss + 1;
+            tcb.rttStart = now;
+            tcb.rttSeq = tcb.iss + 1;
+        }
+        if (tcb.rtoDeadline == Tcb.NONE) {
+            tcb.rtoDeadline = now + tcb.rtt.rto();
+            tcb.headSentAt = now;
+        }
+        armTimer(tcb);
+    }
+
+    private TransmitQueue.Entry queueControl(InetAddress dst, int srcPort, int dstPort, int seq, int ack, int flags,
+            int window) {
+        TransmitQueue.Entry e = transmit.add(dst);
+        Segment s = e.segment;
+        s.sourcePort = srcPort;
+        s.destinationPort = dstPort;
+        s.seq = seq;
+        s.ack = (flags & Segment.ACK) != 0 ? ack : 0;
+        s.flags = flags;
+        s.window = window;
+        stats.segmentsOut++;
+        return e;
+    }
+
+    private void sendReset(InetAddress dst, int srcPort, int dstPort, int seq, int ack, boolean withAck) {
+        stats.resetsSent++;
+        queueControl(dst, srcPort, dstPort, seq, ack, withAck ? Segment.RST | Segment.ACK : Segment.RST, 0);
+    }
+
+    private void sendChallengeAck(Tcb tcb, long now) {
+        if (challengeAllowed(now)) {
+            tcb.segmentsSent++;
+            sendAckCounted(tcb.remote, tcb.localPort, tcb.remotePort, tcb.sndMax, tcb.rcvNxt, receiveWindow(tcb));
+        }
+    }
+
+    private void challengeAck(InetAddress remote, ConnectionKey key, int snd, int rcv, int wnd, long now) {
+        if (challengeAllowed(now)) {
+            sendAckCounted(remote, key.localPort, key.remotePort, snd, rcv, wnd);
+        }
+    }
+
+    private void sendAckCounted(InetAddress remote, int lp, int rp, int snd, int rcv, int wnd) {
+        stats.challengeAcks++;
+        queueControl(remote, lp, rp, snd, rcv, Segment.ACK, wnd);
+    }
+
+    /** RFC 5961 §7: at most {@code challenge-ack.limit} challenge ACKs per second per stack. */
+    private boolean challengeAllowed(long now) {
+        if (challengeWindowStart == Long.MIN_VALUE || now - challengeWindowStart >= SECOND) {
+            challengeWindowStart = now;
+            challengeCount = 0;
+        }
+        if (challengeCount >= config.challengeAckLimit()) {
+            stats.drop(DropReason.CHALLENGE_ACK_LIMITED);
+            return false;
+        }
+        challengeCount++;
+        return true;
+    }
+
+    // =============================================================================================
+    // Helpers
+    // =============================================================================================
+
+    /**
+     * RFC 9293 §3.10.7.4 acceptability test:
+     * <pre>
+     * len  wnd  test
+     * 0    0    SEG.SEQ = RCV.NXT
+     * 0    >0   RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND
+     * >0   0    not acceptable
+     * >0   >0   RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND
+     *           or RCV.NXT =< SEG.SEQ+SEG.LEN-1 < RCV.NXT+RCV.WND
+     * </pre>
+     */
+    static boolean acceptable(int seq, int len, int rcvNxt, int rcvWnd) {
+        if (len == 0) {
+            return rcvWnd == 0 ? seq == rcvNxt : inWindow(seq, rcvNxt, rcvWnd);
+        }
+        if (rcvWnd == 0) {
+            return false;
+        }
+        return inWindow(seq, rcvNxt, rcvWnd) || inWindow(seq + len - 1, rcvNxt, rcvWnd);
+    }
+
+    private static boolean inWindow(int x, int rcvNxt, int rcvWnd) {
+        return ge(x, rcvNxt) && lt(x, rcvNxt + rcvWnd);
+    }
+
+    /** RCV.WND: free receive buffer space, at most 65535 until window scaling arrives. */
+    private static int receiveWindow(Tcb tcb) {
+        return Math.min(tcb.receiveBuffer.free(), MAX_WINDOW);
+    }
+
+    private void takePeerOptions(Tcb tcb, Segment seg) {
+        // MUST-15: "If an MSS Option is not received at connection setup, TCP implementations MUST
+        // assume a default send MSS of 536 (576 - 40) for IPv4 or 1220 (1280 - 60) for IPv6".
+        tcb.peerMss = seg.mss != Segment.ABSENT && seg.mss > 0 ? seg.mss : defaultMss();
+    }
+
+    private int defaultMss() {
+        return localAddress instanceof Inet6Address ? DEFAULT_MSS_IPV6 : DEFAULT_MSS_IPV4;
+    }
+
+    private int announcedMss() {
+        return config.mss();
+    }
+
+    /** Sets the TCB's wheel timer to its earliest deadline (only ever earlier; later fires re-arm). */
+    private void armTimer(Tcb tcb) {
+        long next = tcb.nextDeadline();
+        if (next == Tcb.NONE || next >= tcb.wheelDeadline) {
+            return;
+        }
+        if (tcb.wheelTimer >= 0) {
+            timers.cancel(tcb.wheelTimer);
+        }
+        tcb.wheelTimer = timers.schedule(tcb.handle, next);
+        tcb.wheelDeadline = next;
+    }
+
+    private Tcb tcb(int handle) {
+        return handle >= 0 && handle < tcbs.length ? tcbs[handle] : null;
+    }
+
+    private Tcb live(int handle) throws SynackException {
+        Tcb tcb = tcb(handle);
+        if (tcb == null) {
+            throwFor(handle >= 0 && handle < endedAs.length ? endedAs[handle] : null, handle);
+            throw new ConnectionClosedException("connection " + handle + " is closed");
+        }
+        if (tcb.detached) {
+            throw new ConnectionClosedException(tcb.id + ": connection closing (" + tcb.state + ")");
+        }
+        return tcb;
+    }
+
+    private static void throwFor(CloseReason r, int handle) throws SynackException {
+        if (r == null || r == CloseReason.GRACEFUL) {
+            return;
+        }
+        switch (r) {
+            case RESET -> throw new ConnectionResetException("connection " + handle + " was reset by the peer");
+            case REFUSED -> throw new ConnectionRefusedException("connection " + handle + " was refused");
+            case TIMED_OUT -> throw new ConnectionTimedOutException("connection " + handle + " timed out");
+            default -> throw new ConnectionClosedException("connection " + handle + " was " + r.name().toLowerCase());
+        }
+    }
+
+    private Listener listener(int handle) {
+        Listener l = handle >= 0 && handle < listeners.length ? listeners[handle] : null;
+        if (l == null) {
+            throw new IllegalArgumentException("no listener with handle " + handle);
+        }
+        return l;
+    }
+}
