@@ -128,6 +128,35 @@ class FaultInjectorTest {
         return lines;
     }
 
+    @ParameterizedTest
+    @ValueSource(longs = {101, 102, 103, 104, 105, 106, 107, 108})
+    void underAnyRandomMixEveryDatagramIsAccountedFor(long seed) throws Exception {
+        java.util.Random random = new java.util.Random(seed);
+        FaultPlan plan = FaultPlan.builder()
+                .loss(random.nextDouble() * 0.3)
+                .burst(random.nextBoolean() ? new GilbertElliott(random.nextDouble() * 0.1, 0.2 + random.nextDouble() * 0.8, 1) : null)
+                .duplicate(random.nextDouble() * 0.2)
+                .reorder(random.nextDouble() * 0.2, Duration.ofMillis(1 + random.nextInt(20)))
+                .delay(DelayDistribution.uniform(Duration.ZERO, Duration.ofMillis(random.nextInt(100))))
+                .corrupt(random.nextDouble() * 0.1, 1 + random.nextInt(4))
+                .rate(random.nextBoolean() ? 0 : 100_000 + random.nextInt(10_000_000))
+                .build();
+        FaultHarness h = new FaultHarness(FaultModel.of(plan), seed, "10.0.0.1", "10.0.0.2");
+        int n = 500;
+        h.sendNumbered(n, 100, MS);
+        long dropped = h.fates.with(DatagramFate.DROPPED).size();
+        long duplicated = h.fates.with(DatagramFate.DUPLICATED).size();
+        // Conservation: what the stack sent = what the faults dropped + what entered the network
+        // (less the extra copies); everything that entered the network arrived, once.
+        assertEquals(n - dropped + duplicated, h.fates.with(DatagramFate.SENT).size(), plan.toString());
+        assertEquals(n - dropped + duplicated, h.atB.size(), plan.toString());
+        assertEquals(h.atB.size(), h.fates.with(DatagramFate.DELIVERED).size());
+        assertEquals(0, h.scheduler.pending(), "nothing is held forever");
+        for (var drop : h.fates.with(DatagramFate.DROPPED)) {
+            assertTrue(Set.of("loss", "burst-loss").contains(drop.detail()), drop.toString());
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Duplication, reordering, corruption
 
