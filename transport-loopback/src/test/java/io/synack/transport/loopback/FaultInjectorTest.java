@@ -380,6 +380,22 @@ class FaultInjectorTest {
         assertEquals(1, h.fates.count(DatagramFate.DROPPED, "script: first FIN"));
     }
 
+    @Test
+    void theTextFormNamesSegmentsByTheirTcpFlags() throws Exception {
+        FaultHarness h = new FaultHarness("drop=FIN,hold=SYN+ACK@2s", 27);
+        byte[] flags = {0x02, 0x12, 0x10, 0x11, 0x11, 0x12}; // SYN, SYN-ACK, ACK, FIN-ACK, FIN-ACK, SYN-ACK
+        for (int i = 0; i < flags.length; i++) {
+            ByteBuffer segment = FaultHarness.numbered(i, 20);
+            segment.put(13, flags[i]);
+            h.a.send(h.addressB, segment);
+        }
+        h.scheduler.runAll();
+        // The first FIN is dropped, the first SYN-ACK held until 2s; the second of each passes.
+        assertEquals(List.of(0, 2, 4, 5, 1), h.atB.stream().map(FaultHarness.Arrival::number).toList());
+        assertEquals(2_000 * MS, h.atB.get(4).time());
+        assertEquals(1, h.fates.count(DatagramFate.DROPPED, "script: drop=FIN"));
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Where faults apply, and closing
 
