@@ -11,9 +11,12 @@ import java.util.List;
 
 /**
  * A composed synack: validated settings, discovered transports and the one Guice injector, built
- * by {@link Synack#builder()}. Stacks are made from its parts: the drivers obtain the selected
- * {@link TransportFactory} and the {@link io.synack.spi.Settings} from the injector (or from here).
- * Immutable and thread-safe.
+ * by {@link Synack#builder()}. Immutable and thread-safe.
+ *
+ * <p>Stacks are made from its parts: a driver needs the selected {@link TransportFactory}
+ * ({@link #transportFactory()}, or {@code @Inject TransportSelector} inside the injector) and the
+ * {@link io.synack.spi.Settings} (bound in the injector). Creating a stack from a runtime belongs
+ * in this class, beside {@link #transportFactory()}, once the drivers exist.
  */
 public final class SynackRuntime {
 

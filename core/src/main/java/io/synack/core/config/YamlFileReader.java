@@ -21,6 +21,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads a YAML file with Commons Configuration's {@link YAMLConfiguration}. Keys may be nested
@@ -38,20 +39,24 @@ final class YamlFileReader {
         YAMLConfiguration configuration = new YAMLConfiguration();
         configuration.setInterpolator(null);
         Node document;
+        Map<String, Queue<Integer>> lines = new HashMap<>();
         try {
-            configuration.read(new StringReader(content), loaderOptions());
+            // Composed first: a document that is not a mapping gets a clear error, not the
+            // library's ClassCastException.
             document = new Yaml(loaderOptions()).compose(new StringReader(content));
+            if (document != null && !(document instanceof MappingNode)) {
+                throw new InvalidConfigurationException("configuration file " + file + ":"
+                        + (document.getStartMark().getLine() + 1)
+                        + ": not a synack configuration: the document must map keys to values");
+            }
+            if (document != null) {
+                indexLines(file, (MappingNode) document, "", lines);
+            }
+            configuration.read(new StringReader(content), loaderOptions());
+        } catch (InvalidConfigurationException e) {
+            throw e;
         } catch (ConfigurationException | RuntimeException e) {
             throw new InvalidConfigurationException(malformed(file, e));
-        }
-        if (document != null && !(document instanceof MappingNode)) {
-            throw new InvalidConfigurationException("configuration file " + file + ":"
-                    + (document.getStartMark().getLine() + 1)
-                    + ": not a synack configuration: the document must map keys to values");
-        }
-        Map<String, Queue<Integer>> lines = new HashMap<>();
-        if (document != null) {
-            indexLines((MappingNode) document, "", lines);
         }
         List<RawValue> values = new ArrayList<>();
         collect(configuration.getNodeModel().getNodeHandler().getRootNode(), "", file, lines, values);
@@ -97,14 +102,19 @@ final class YamlFileReader {
         return line == null ? 0 : line;
     }
 
-    private static void indexLines(MappingNode mapping, String prefix, Map<String, Queue<Integer>> lines) {
+    /** Records each key's line; a key that is not text (a number, a list) is an error here. */
+    private static void indexLines(Path file, MappingNode mapping, String prefix, Map<String, Queue<Integer>> lines) {
         for (NodeTuple tuple : mapping.getValue()) {
-            if (!(tuple.getKeyNode() instanceof ScalarNode keyNode)) {
-                continue;
+            Node keyNode = tuple.getKeyNode();
+            if (!(keyNode instanceof ScalarNode scalar) || !Tag.STR.equals(keyNode.getTag())) {
+                throw new InvalidConfigurationException("configuration file " + file + ":"
+                        + (keyNode.getStartMark().getLine() + 1) + ":" + (keyNode.getStartMark().getColumn() + 1)
+                        + ": not a synack configuration: keys must be text"
+                        + (keyNode instanceof ScalarNode s ? ", not " + s.getValue() : ""));
             }
-            String key = prefix.isEmpty() ? keyNode.getValue() : prefix + "." + keyNode.getValue();
+            String key = prefix.isEmpty() ? scalar.getValue() : prefix + "." + scalar.getValue();
             if (tuple.getValueNode() instanceof MappingNode nested && !nested.getValue().isEmpty()) {
-                indexLines(nested, key, lines);
+                indexLines(file, nested, key, lines);
             } else {
                 lines.computeIfAbsent(key, k -> new ArrayDeque<>()).add(keyNode.getStartMark().getLine() + 1);
             }

@@ -8,7 +8,8 @@ import io.synack.spi.TransportFactory;
 
 /**
  * Core's bindings: the validated configuration (as {@link Settings} for factories and as
- * {@link ValidatedSettings}), the discovered plugins, and the transport map every plugin adds to.
+ * {@link ValidatedSettings}), the discovered plugins, the {@link TransportSelector}, and the
+ * transport map every plugin adds to.
  * Declaring the map here keeps it injectable (and empty) when no plugin is present.
  */
 public final class SynackModule extends AbstractModule {
@@ -30,6 +31,7 @@ public final class SynackModule extends AbstractModule {
         bind(Settings.class).toInstance(settings);
         bind(ValidatedSettings.class).toInstance(settings);
         bind(TransportPlugins.class).toInstance(plugins);
+        bind(TransportSelector.class);
         MapBinder.newMapBinder(binder(), String.class, TransportFactory.class);
     }
 }

@@ -193,10 +193,26 @@ class ConfigurationLoaderTest {
         void yamlWhoseDocumentIsNotAMappingIsRejected() throws IOException {
             Path file = write("list.yaml", "- synack.tcp.msl\n- 10s\n");
 
+            assertEquals(List.of("configuration file " + file + ":1: not a synack configuration: the document must "
+                    + "map keys to values"), problems(loader().file(file)));
+        }
+
+        @Test
+        void yamlKeyThatIsNotTextIsRejected() throws IOException {
+            Path file = write("number-key.yaml", "synack:\n  tcp:\n    1: x\n");
+
+            assertEquals(List.of("configuration file " + file + ":3:5: not a synack configuration: keys must be "
+                    + "text, not 1"), problems(loader().file(file)));
+        }
+
+        @Test
+        void yamlWithTwoDocumentsIsRejected() throws IOException {
+            Path file = write("two.yaml", "synack.tcp.msl: 1s\n---\nsynack.tcp.msl: 2s\n");
+
             List<String> problems = problems(loader().file(file));
 
             assertEquals(1, problems.size(), problems::toString);
-            assertTrue(problems.get(0).startsWith("configuration file " + file), problems.get(0));
+            assertTrue(problems.get(0).startsWith("configuration file " + file + ":2:1: not valid YAML: "), problems.get(0));
         }
 
         @Test

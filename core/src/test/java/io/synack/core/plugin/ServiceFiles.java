@@ -7,6 +7,10 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 
 /**
  * Class loaders for plugin discovery tests: the test classpath's own fixture plugins only (other
@@ -19,25 +23,39 @@ final class ServiceFiles {
 
     private ServiceFiles() {}
 
-    /** A loader that sees the test classpath but only the services file of core's test resources. */
+    /**
+     * A loader that sees the test classpath but, of all the plugin services files on it, only the
+     * one beside this class (core's test resources).
+     */
     static ClassLoader fixturesOnly() {
+        String own = ownServicesFile();
         return new ClassLoader(ServiceFiles.class.getClassLoader()) {
             @Override
-            public java.util.Enumeration<URL> getResources(String name) throws IOException {
-                java.util.Enumeration<URL> all = super.getResources(name);
+            public Enumeration<URL> getResources(String name) throws IOException {
+                Enumeration<URL> all = super.getResources(name);
                 if (!SERVICES.equals(name)) {
                     return all;
                 }
-                java.util.List<URL> kept = new java.util.ArrayList<>();
+                List<URL> kept = new ArrayList<>();
                 while (all.hasMoreElements()) {
                     URL url = all.nextElement();
-                    if (url.toString().contains("/core/target/test-classes/")) {
+                    if (url.toString().equals(own)) {
                         kept.add(url);
                     }
                 }
-                return java.util.Collections.enumeration(kept);
+                return Collections.enumeration(kept);
             }
         };
+    }
+
+    /** The services file in the classpath root this class was loaded from. */
+    private static String ownServicesFile() {
+        try {
+            URL root = ServiceFiles.class.getProtectionDomain().getCodeSource().getLocation();
+            return new URL(root, SERVICES).toString();
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
