@@ -148,23 +148,29 @@ class ExtensionWithoutCodeChangeTest {
 
     @Test
     void effectiveConfigurationCoversCorePluginAndExtraSettingsWithSources() {
-        Setting<Duration> msl = Setting.duration("synack.tcp.msl", "maximum segment lifetime", Duration.ofMinutes(2),
-                Duration.ZERO, Duration.ofMinutes(10));
+        // An embedding application's own setting, declared next to the engine's and the plugins'.
+        Setting<Duration> linger = Setting.duration("synack.app.linger", "how long the application lingers",
+                Duration.ofMinutes(2), Duration.ZERO, Duration.ofMinutes(10));
 
-        SynackRuntime runtime = builder().extraSettings(List.of(msl)).set("synack.transport", "fixture", "command line (--transport)")
-                .systemProperties(Map.of("synack.tcp.msl", "30s")).build();
+        SynackRuntime runtime = builder().extraSettings(List.of(linger)).set("synack.transport", "fixture", "command line (--transport)")
+                .systemProperties(Map.of("synack.tcp.msl", "30s", "synack.app.linger", "5s")).build();
 
         assertEquals(List.of(
                 "synack.address = 127.0.0.1 (default)",
+                "synack.app.linger = 5s (system property synack.app.linger)",
                 "synack.fixture.hold-time = 0s (default)",
                 "synack.fixture.mtu = 1500 (default)",
                 "synack.offline.device = tape (default)",
                 "synack.tcp.msl = 30s (system property synack.tcp.msl)",
                 "synack.transport = fixture (command line (--transport))"),
-                runtime.effectiveConfiguration().stream().map(r -> r.key() + " = " + r.value() + " (" + r.source() + ")").toList());
-        EffectiveSetting mtu = runtime.effectiveConfiguration().get(2);
+                runtime.effectiveConfiguration().stream()
+                        .filter(r -> !r.key().startsWith("synack.tcp.") || r.key().equals("synack.tcp.msl"))
+                        .map(r -> r.key() + " = " + r.value() + " (" + r.source() + ")").toList());
+        EffectiveSetting mtu = runtime.effectiveConfiguration().stream()
+                .filter(r -> r.key().equals("synack.fixture.mtu")).findFirst().orElseThrow();
         assertEquals("largest datagram of the fixture transport", mtu.description());
-        assertEquals(Duration.ofSeconds(30), runtime.settings().get(msl));
+        assertEquals(Duration.ofSeconds(5), runtime.settings().get(linger));
+        assertEquals(Duration.ofSeconds(30), runtime.settings().get(io.synack.core.engine.EngineSettings.MSL));
     }
 
     @Test
