@@ -11,6 +11,7 @@ import com.google.inject.TypeLiteral;
 import io.synack.api.InvalidConfigurationException;
 import io.synack.core.config.ConfigurationLoader;
 import io.synack.core.config.CoreSettings;
+import io.synack.core.engine.EngineSettings;
 import io.synack.core.config.ValidatedSettings;
 import io.synack.core.plugin.DiscoveredPlugin;
 import io.synack.core.plugin.PluginException;
@@ -207,7 +208,8 @@ public final class Synack {
         }
 
         private ValidatedSettings loadConfiguration(TransportPlugins plugins) {
-            ConfigurationLoader loader = new ConfigurationLoader().declare(CoreSettings.all()).declare(extraSettings);
+            ConfigurationLoader loader = new ConfigurationLoader().declare(CoreSettings.all())
+                    .declare(EngineSettings.all()).declare(extraSettings);
             for (DiscoveredPlugin plugin : plugins.all()) {
                 try {
                     loader.declare(plugin.settings());

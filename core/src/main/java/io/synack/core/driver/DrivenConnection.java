@@ -194,6 +194,10 @@ final class DrivenConnection implements TcpConnection, StackDriver.Waiter {
         });
     }
 
+    /**
+     * {@inheritDoc} Once the connection is CLOSED the engine has forgotten it: the last snapshot
+     * taken before that is returned.
+     */
     @Override
     public ConnectionStatistics statistics() {
         try {
@@ -249,16 +253,8 @@ final class DrivenConnection implements TcpConnection, StackDriver.Waiter {
             fail(CloseReason.TIMED_OUT);
         } else if (event instanceof ConnectionEvent.Closed c) {
             closed(driver.isClosing() ? CloseReason.STACK_CLOSED : c.reason());
-        } else if (event instanceof ConnectionEvent.StateChanged s) {
-            snapshotStatistics(s);
         }
-        // Readable, Writable, PeerClosed: the waiters are re-checked after the drain.
-    }
-
-    private void snapshotStatistics(ConnectionEvent.StateChanged s) {
-        if (handle >= 0 && s.to() != TcpState.CLOSED) {
-            lastStatistics = driver.engine().statistics(handle);
-        }
+        // StateChanged, Readable, Writable, PeerClosed: the waiters are re-checked after the drain.
     }
 
     private void fail(CloseReason reason) {

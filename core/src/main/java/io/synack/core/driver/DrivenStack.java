@@ -20,8 +20,11 @@ import java.util.concurrent.CompletionStage;
  * stack's own thread (they would wait for work only that thread can do) and say so with an
  * {@link IllegalStateException}; in simulation, use {@link #connectAsync} and
  * {@link TcpListener#acceptAsync()} and run the {@link VirtualScheduler}.
+ *
+ * <p>Beyond {@link TcpStack} it offers an asynchronous active open from a chosen port with the
+ * application's handshake deadline, {@link #connectAsync(InetSocketAddress, int, Duration)}.
  */
-final class DrivenStack implements TcpStack {
+public final class DrivenStack implements TcpStack {
 
     private final StackDriver driver;
     private volatile StackStatistics finalStatistics;
@@ -83,7 +86,7 @@ final class DrivenStack implements TcpStack {
      *     {@link io.synack.api.ConnectionTimedOutException}; null leaves it to the engine's R2
      * @return completes with the ESTABLISHED connection, or exceptionally with a {@link SynackException}
      */
-    CompletableFuture<TcpConnection> connectAsync(InetSocketAddress remote, int localPort, Duration timeout) {
+    public CompletableFuture<TcpConnection> connectAsync(InetSocketAddress remote, int localPort, Duration timeout) {
         Objects.requireNonNull(remote, "remote");
         checkPort(remote.getPort(), false);
         checkPort(localPort, true);
@@ -126,6 +129,11 @@ final class DrivenStack implements TcpStack {
             return after != null ? after
                     : new StackStatistics(0, 0, 0, 0, 0, Map.of(), Map.of(), Map.of());
         }
+    }
+
+    /** The driver running this stack. */
+    public StackDriver driver() {
+        return driver;
     }
 
     /** Called on the scheduler thread just before the transport is released. */

@@ -198,7 +198,7 @@ public final class Simulation implements AutoCloseable {
      * @return the stack's user API
      * @throws SynackException if the network refuses the address (e.g. already in use)
      */
-    public TcpStack addStack(InetAddress address) throws SynackException {
+    public DrivenStack addStack(InetAddress address) throws SynackException {
         return addDriver(address).stack();
     }
 
@@ -209,7 +209,7 @@ public final class Simulation implements AutoCloseable {
      * @return the stack's user API
      * @throws SynackException if the network refuses the address
      */
-    public TcpStack addStack(String literal) throws SynackException {
+    public DrivenStack addStack(String literal) throws SynackException {
         return addStack(parseLiteral(literal));
     }
 

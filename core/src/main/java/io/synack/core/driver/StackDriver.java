@@ -170,7 +170,7 @@ public final class StackDriver {
     }
 
     /** The user API of this stack. */
-    public TcpStack stack() {
+    public DrivenStack stack() {
         return stack;
     }
 

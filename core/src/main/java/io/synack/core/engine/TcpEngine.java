@@ -233,7 +233,7 @@ public final class TcpEngine implements Engine {
         l.synQueue++;
         connections.put(key, tcb.handle);
         setState(tcb, TcpState.SYN_RECEIVED, "rcv SYN; snd SYN,ACK", now);
-        sendSyn(tcb, now);
+        sendSynAck(tcb, false, now);
     }
 
     /** RFC 9293 §3.10.7.3: SYN-SENT. */
@@ -650,8 +650,8 @@ public final class TcpEngine implements Engine {
         int sndNxt = timeWait.sndNxt(slot);
         int wnd = timeWait.rcvWnd(slot);
         ConnectionKey key = timeWait.key(slot);
-        if (seg.has(Segment.SYN) && !seg.has(Segment.RST) && !seg.has(Segment.ACK)) {
-            Listener l = listenersByPort.get(seg.destinationPort);
+        if (seg.has(Segment.SYN) && !seg.has(Segment.RST)) {
+            Listener l = seg.has(Segment.ACK) ? null : listenersByPort.get(seg.destinationPort);
             // RFC 9293 §3.10.7.4 (MAY-2) and RFC 6191 §2 without timestamps: a new SYN whose sequence
             // number is above the old incarnation's RCV.NXT may reopen the connection. Linux takes
             // the new ISS as the old SND.NXT + 65535 + 2 so old and new sequence spaces cannot overlap.

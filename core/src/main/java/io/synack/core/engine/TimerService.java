@@ -6,13 +6,15 @@ import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongArrayList;
 
 /**
- * The engine's timers: an Agrona {@link DeadlineTimerWheel} (O(1) schedule and cancel) whose timer
- * ids map to an owner key (a TCB handle or a TIME-WAIT slot, see {@link TcpEngine}). Each owner has
- * at most one wheel timer, set to the earliest of its own deadlines; the owner keeps its deadlines
- * as data and re-arms when the wheel timer fires, so per-segment timer restarts cost no wheel work.
+ * The engine's timers: an Agrona {@link DeadlineTimerWheel} (O(1) schedule, cancel and expiry)
+ * whose timer ids map to an owner key (a TCB handle, or a TIME-WAIT slot encoded negative, see
+ * {@link TcpEngine}). Each owner has at most one wheel timer, set to the earliest of its own
+ * deadlines; owners keep their deadlines as data and re-arm when the wheel timer fires, so
+ * restarting a timer on every ACK costs no wheel work.
  *
- * <p>The wheel cannot tell its earliest deadline, so the minimum is cached: scheduling lowers it
- * and only the expiry or cancellation of the timer holding it forces a rescan.
+ * <p>A wheel cannot tell its earliest deadline, which a simulation needs exactly to jump virtual
+ * time. A lazy min-heap of (deadline, id) answers it: cancelled or expired entries are discarded
+ * when they reach the top, so {@link #next()} is O(1) amortised plus O(log n) per schedule.
  */
 final class TimerService {
     /** Tick of about 1 ms (2^20 ns): timers fire exactly at their deadline, the tick only bins them. */
@@ -21,53 +23,38 @@ final class TimerService {
 
     private final DeadlineTimerWheel wheel =
             new DeadlineTimerWheel(TimeUnit.NANOSECONDS, 0, TICK, TICKS_PER_WHEEL);
-    private final Long2LongHashMap owners = new Long2LongHashMap(-1L);
+    private final Long2LongHashMap owners = new Long2LongHashMap(Long.MIN_VALUE);
     private final LongArrayList expired = new LongArrayList();
     private final DeadlineTimerWheel.TimerHandler collect = this::collect;
-    private final DeadlineTimerWheel.TimerConsumer rescan = this::rescan;
-    private long earliest = Long.MAX_VALUE;
-    private boolean earliestKnown = true;
+    private long[] heapDeadline = new long[64];
+    private long[] heapId = new long[64];
+    private int heapSize;
 
     /** Schedules a timer for {@code owner}; returns its id. */
     long schedule(long owner, long deadline) {
         if (wheel.timerCount() == 0) {
-            // An empty wheel restarts at the current time so it never walks idle ticks.
-            wheel.resetStartTime(Math.min(deadline, earliestStart(deadline)));
+            // An empty wheel restarts near the new deadline so it never walks idle ticks.
+            wheel.resetStartTime(deadline - TICK);
+            heapSize = 0;
         }
         long id = wheel.scheduleTimer(deadline);
         owners.put(id, owner);
-        if (earliestKnown && deadline < earliest) {
-            earliest = deadline;
-        }
+        heapPush(deadline, id);
         return id;
     }
 
-    private static long earliestStart(long deadline) {
-        return deadline - TICK;
-    }
-
-    /** Cancels a timer scheduled by {@link #schedule}. */
+    /** Cancels a timer scheduled by {@link #schedule} (its heap entry goes stale). */
     void cancel(long id) {
-        long deadline = wheel.deadline(id);
         if (wheel.cancelTimer(id)) {
             owners.remove(id);
-            if (deadline == earliest) {
-                earliestKnown = false;
-            }
-        }
-        if (wheel.timerCount() == 0) {
-            earliest = Long.MAX_VALUE;
-            earliestKnown = true;
         }
     }
 
-    /**
-     * Removes every timer due at {@code now} and returns their owners (valid until the next call).
-     */
+    /** Removes every timer due at {@code now} and returns their owners (valid until the next call). */
     LongArrayList expire(long now) {
         expired.clear();
         long first = next();
-        if (wheel.timerCount() == 0 || now < first) {
+        if (now < first) {
             return expired;
         }
         // Nothing is due before `first`: skip the empty ticks instead of walking them one by one.
@@ -75,9 +62,8 @@ final class TimerService {
         do {
             wheel.poll(now, collect, Integer.MAX_VALUE);
         } while (wheel.timerCount() > 0 && now >= wheel.currentTickTime());
-        // The current tick may still hold later timers: one more pass picks only those due.
+        // The current tick may still hold later timers: one more pass takes only those due.
         wheel.poll(now, collect, Integer.MAX_VALUE);
-        earliestKnown = false;
         return expired;
     }
 
@@ -88,24 +74,65 @@ final class TimerService {
 
     /** The earliest deadline, or {@link Long#MAX_VALUE}. */
     long next() {
-        if (!earliestKnown) {
-            earliest = Long.MAX_VALUE;
-            if (wheel.timerCount() > 0) {
-                wheel.forEach(rescan);
+        while (heapSize > 0) {
+            long id = heapId[0];
+            long d = heapDeadline[0];
+            if (owners.containsKey(id) && wheel.deadline(id) == d) {
+                return d;
             }
-            earliestKnown = true;
+            heapPop();
         }
-        return earliest;
-    }
-
-    private void rescan(long deadline, long id) {
-        if (deadline < earliest) {
-            earliest = deadline;
-        }
+        return Long.MAX_VALUE;
     }
 
     /** Timers armed. */
     long count() {
         return wheel.timerCount();
+    }
+
+    private void heapPush(long deadline, long id) {
+        if (heapSize == heapDeadline.length) {
+            heapDeadline = java.util.Arrays.copyOf(heapDeadline, heapSize * 2);
+            heapId = java.util.Arrays.copyOf(heapId, heapSize * 2);
+        }
+        int i = heapSize++;
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            if (heapDeadline[parent] <= deadline) {
+                break;
+            }
+            heapDeadline[i] = heapDeadline[parent];
+            heapId[i] = heapId[parent];
+            i = parent;
+        }
+        heapDeadline[i] = deadline;
+        heapId[i] = id;
+    }
+
+    private void heapPop() {
+        int n = --heapSize;
+        if (n == 0) {
+            return;
+        }
+        long d = heapDeadline[n];
+        long id = heapId[n];
+        int i = 0;
+        while (true) {
+            int child = 2 * i + 1;
+            if (child >= n) {
+                break;
+            }
+            if (child + 1 < n && heapDeadline[child + 1] < heapDeadline[child]) {
+                child++;
+            }
+            if (heapDeadline[child] >= d) {
+                break;
+            }
+            heapDeadline[i] = heapDeadline[child];
+            heapId[i] = heapId[child];
+            i = child;
+        }
+        heapDeadline[i] = d;
+        heapId[i] = id;
     }
 }

@@ -14,7 +14,7 @@ import java.net.InetAddress;
  *   <li>IPv4: {@link Inet4Address#hashCode()} is the address itself as a big-endian {@code int}
  *       (OpenJDK returns {@code holder().getAddress()}; {@code IpAddressesTest} pins this down for
  *       every JDK the build runs on).
- *   <li>IPv6: a small direct-mapped cache indexed by {@link Inet6Address#hashCode()} and confirmed
+ *   <li>IPv6: a small cache (256 slots, 4 probes) indexed by {@link Inet6Address#hashCode()} and confirmed
  *       with {@link Inet6Address#equals} (both read the address array in place, without copying).
  *       A miss clones the address once and publishes an immutable entry; entries have only final
  *       fields, so racing threads at worst recompute an entry, never read a torn one. A stack talks
@@ -28,7 +28,9 @@ public final class IpAddresses {
     /** Bytes of an IPv6 address. */
     public static final int IPV6_LENGTH = 16;
 
-    private static final int CACHE_SIZE = 256;
+    private static final int CACHE_BITS = 8;
+    private static final int CACHE_SIZE = 1 << CACHE_BITS;
+    private static final int PROBES = 4;
     private static final Ipv6Entry[] CACHE = new Ipv6Entry[CACHE_SIZE];
 
     private IpAddresses() {}
@@ -86,13 +88,22 @@ public final class IpAddresses {
     }
 
     private static Ipv6Entry ipv6(Inet6Address address) {
-        int h = address.hashCode();
-        int slot = (h ^ (h >>> 8) ^ (h >>> 16) ^ (h >>> 24)) & (CACHE_SIZE - 1);
-        Ipv6Entry entry = CACHE[slot];
-        if (entry == null || (entry.address != address && !entry.address.equals(address))) {
-            entry = new Ipv6Entry(address);
-            CACHE[slot] = entry;
+        // Fibonacci hashing spreads Inet6Address.hashCode() (a plain sum of the four words, so
+        // addresses of one prefix differ only in their low bits) over the slots; up to PROBES
+        // neighbouring slots are tried so that a few colliding addresses do not evict each other.
+        int base = (address.hashCode() * 0x9E37_79B9) >>> (32 - CACHE_BITS);
+        int free = -1;
+        for (int i = 0; i < PROBES; i++) {
+            int slot = (base + i) & (CACHE_SIZE - 1);
+            Ipv6Entry entry = CACHE[slot];
+            if (entry == null) {
+                free = free < 0 ? slot : free;
+            } else if (entry.address == address || entry.address.equals(address)) {
+                return entry;
+            }
         }
+        Ipv6Entry entry = new Ipv6Entry(address);
+        CACHE[free >= 0 ? free : (base + (address.hashCode() & (PROBES - 1))) & (CACHE_SIZE - 1)] = entry;
         return entry;
     }
 }

@@ -70,12 +70,32 @@ public final class TcpCodec {
     private static final int OFFSET_CHECKSUM = 16;
     private static final int OFFSET_URGENT = 18;
 
-    /** The last payload view this thread made, and the datagram it views (see {@link #decode}). */
-    private static final ThreadLocal<PayloadView> PAYLOAD_VIEW = ThreadLocal.withInitial(PayloadView::new);
+    /** The last payload views this thread made, and the datagrams they view (see {@link #decode}). */
+    private static final ThreadLocal<PayloadViews> PAYLOAD_VIEWS = ThreadLocal.withInitial(PayloadViews::new);
 
-    private static final class PayloadView {
-        ByteBuffer datagram;
-        ByteBuffer view;
+    /**
+     * A few (datagram, view) pairs per thread, so that several decoders sharing a thread (a driver
+     * and a trace recorder, say) each keep reusing their own view. Round-robin replacement.
+     */
+    private static final class PayloadViews {
+        static final int SIZE = 4;
+        final ByteBuffer[] datagrams = new ByteBuffer[SIZE];
+        final ByteBuffer[] views = new ByteBuffer[SIZE];
+        int next;
+
+        ByteBuffer viewOf(ByteBuffer datagram, ByteBuffer previous) {
+            for (int i = 0; i < SIZE; i++) {
+                if (views[i] == previous && datagrams[i] == datagram) {
+                    previous.clear();
+                    return previous;
+                }
+            }
+            ByteBuffer view = datagram.duplicate();
+            datagrams[next] = datagram;
+            views[next] = view;
+            next = (next + 1) % SIZE;
+            return view;
+        }
     }
 
     private TcpCodec() {}
@@ -90,7 +110,8 @@ public final class TcpCodec {
      * is the view this thread's previous decode made of the same {@code datagram} buffer, its
      * position and limit are simply moved (so a driver that decodes each datagram of a reused
      * receive buffer into one reused {@link Segment} allocates nothing); otherwise one
-     * {@link ByteBuffer#duplicate()} is made. Each thread remembers only its last view.
+     * {@link ByteBuffer#duplicate()} is made. Each thread remembers its last four views (and so
+     * holds on to at most four datagram buffers).
      * On any other status {@code into} is left cleared.
      *
      * <p>Option values are reported as carried, except that a window scale above
@@ -146,16 +167,7 @@ public final class TcpCodec {
     }
 
     private static ByteBuffer payloadView(ByteBuffer datagram, int from, int to, ByteBuffer previous) {
-        PayloadView last = PAYLOAD_VIEW.get();
-        ByteBuffer view;
-        if (last.datagram == datagram && last.view == previous) {
-            view = previous;
-            view.clear();
-        } else {
-            view = datagram.duplicate();
-            last.datagram = datagram;
-            last.view = view;
-        }
+        ByteBuffer view = PAYLOAD_VIEWS.get().viewOf(datagram, previous);
         view.limit(to).position(from);
         return view;
     }

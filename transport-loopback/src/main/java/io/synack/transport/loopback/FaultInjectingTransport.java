@@ -10,6 +10,7 @@ import io.synack.spi.TransportContext;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -29,6 +30,9 @@ public final class FaultInjectingTransport implements Transport {
     private final DatagramReceiver receiver;
     private final Scheduler scheduler;
     private final ReentrantLock delivering = new ReentrantLock();
+    /** This endpoint's view of the injector's paths, by peer: a lookup that allocates nothing. */
+    private final ConcurrentHashMap<InetAddress, PathFaults> outbound = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetAddress, PathFaults> inbound = new ConcurrentHashMap<>();
     private volatile Transport inner;
     private volatile boolean closed;
 
@@ -63,8 +67,11 @@ public final class FaultInjectingTransport implements Transport {
             throw new TransportClosedException("endpoint " + localAddress.getHostAddress()
                     + " (with faults) is closed; cannot send to " + destination.getHostAddress());
         }
-        PathFaults path = injector.path(localAddress, destination);
+        PathFaults path = outbound.get(destination);
         if (path == null) {
+            path = outbound.computeIfAbsent(destination, d -> injector.path(localAddress, d));
+        }
+        if (path.isNone()) {
             inner.send(destination, segment);
             return;
         }
@@ -106,8 +113,12 @@ public final class FaultInjectingTransport implements Transport {
 
     /** The wrapped transport's receiver: on the scheduler thread. */
     private void arrived(InetAddress source, InetAddress destination, ByteBuffer segment) {
-        PathFaults path = injector.faultedAtSource(source) ? null : injector.path(source, destination);
+        PathFaults path = inbound.get(source);
         if (path == null) {
+            path = inbound.computeIfAbsent(source, s -> injector.path(s, localAddress));
+        }
+        // A source that is an endpoint of this injector faulted the datagram on its way out.
+        if (path.isNone() || injector.faultedAtSource(source)) {
             handOver(source, destination, segment);
             return;
         }

@@ -48,8 +48,8 @@ public final class FaultInjector implements TransportFactory {
     private final ConcurrentMap<PathKey, PathFaults> paths = new ConcurrentHashMap<>();
     private final Set<InetAddress> endpoints = ConcurrentHashMap.newKeySet();
     private final Object epochLock = new Object();
-    private boolean epochSet;
-    private long epoch;
+    private volatile boolean epochSet;
+    private volatile long epoch;
 
     /**
      * Faults without recording.
@@ -98,12 +98,10 @@ public final class FaultInjector implements TransportFactory {
      * @throws IllegalStateException before the first endpoint was opened
      */
     public long epochNanos() {
-        synchronized (epochLock) {
-            if (!epochSet) {
-                throw new IllegalStateException("the epoch is set when the first endpoint opens");
-            }
-            return epoch;
+        if (!epochSet) {
+            throw new IllegalStateException("the epoch is set when the first endpoint opens");
         }
+        return epoch;
     }
 
     @Override
@@ -127,7 +125,7 @@ public final class FaultInjector implements TransportFactory {
         synchronized (epochLock) {
             if (!epochSet) {
                 epoch = context.scheduler().nanoTime();
-                epochSet = true;
+                epochSet = true; // after epoch: a reader that sees the flag sees the epoch
             }
         }
         FaultInjectingTransport endpoint = FaultInjectingTransport.open(this, inner, context);
@@ -148,14 +146,13 @@ public final class FaultInjector implements TransportFactory {
         return endpoints.contains(source);
     }
 
-    /** The state of a path, created on its first datagram; null if the path has no faults. */
+    /**
+     * The state of a path, created on its first datagram and shared by every endpoint of this
+     * injector (an endpoint closed and reopened on the same address continues its paths' counts).
+     */
     PathFaults path(InetAddress source, InetAddress destination) {
-        PathKey key = new PathKey(source, destination);
-        PathFaults p = paths.get(key);
-        if (p == null) {
-            p = paths.computeIfAbsent(key, k -> new PathFaults(source, destination, model.planFor(source, destination), seed));
-        }
-        return p.plan().isNone() ? null : p;
+        return paths.computeIfAbsent(new PathKey(source, destination),
+                k -> new PathFaults(source, destination, model.planFor(source, destination), seed));
     }
 
     @Override

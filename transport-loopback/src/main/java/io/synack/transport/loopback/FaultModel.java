@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  * <p>Text form: sections separated by {@code ;}. A section without a prefix sets the default
  * plan; a section {@code SRC>DST:items} overrides the plan of datagrams from {@code SRC} to
  * {@code DST}, where each is an IPv4 address, an IPv6 address in brackets, or {@code *} for any.
- * An override starts from the default plan and changes the items it names. The first override
- * that matches a path wins. For example:
+ * An override replaces the default plan on its path (it does not add to it), so a path can also be
+ * made fault-free ({@code 10.0.0.1>*:none}). The first override that matches a path wins. For
+ * example:
  * <pre>{@code loss=0.1,delay=5ms..50ms; 10.0.0.2>10.0.0.1:drop=1; [fd00::1]>*:dup=0.2}</pre>
  */
 public final class FaultModel {
@@ -137,7 +138,8 @@ public final class FaultModel {
     }
 
     /**
-     * Reads the text form on top of a base plan: the default section's items change {@code base}.
+     * Reads the text form on top of a base plan: the default section's items change {@code base};
+     * path sections replace it on their paths.
      *
      * @param text the text form
      * @param base the plan before the text's items are applied
@@ -166,7 +168,7 @@ public final class FaultModel {
             Matcher m = PATH.matcher(section);
             m.matches();
             model = model.withPath(address(m.group(1), section), address(m.group(2), section),
-                    defaultPlan.toBuilder().apply(m.group(3)).build());
+                    FaultPlan.parse(m.group(3)));
         }
         return model;
     }

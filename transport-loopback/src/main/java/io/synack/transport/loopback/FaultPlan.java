@@ -35,11 +35,11 @@ import java.util.Objects;
  */
 public final class FaultPlan {
 
-    /** No faults at all. */
-    public static final FaultPlan NONE = builder().build();
-
     /** The extra delay of a reordered datagram when none is given. */
     public static final Duration DEFAULT_REORDER_DELAY = Duration.ofMillis(10);
+
+    /** No faults at all. */
+    public static final FaultPlan NONE = builder().build();
 
     final double loss;
     final GilbertElliott burst;

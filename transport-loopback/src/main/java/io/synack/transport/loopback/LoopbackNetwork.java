@@ -105,8 +105,10 @@ public final class LoopbackNetwork {
     void route(LoopbackTransport from, InetAddress destination, byte[] bytes) {
         DatagramRecorder r = recorder;
         InetAddress source = from.localAddress();
-        r.record(from.scheduler().nanoTime(), source, destination, ByteBuffer.wrap(bytes).asReadOnlyBuffer(),
-                DatagramFate.SENT, "");
+        if (r != DatagramRecorder.NONE) {
+            r.record(from.scheduler().nanoTime(), source, destination, ByteBuffer.wrap(bytes).asReadOnlyBuffer(),
+                    DatagramFate.SENT, "");
+        }
         LoopbackTransport to = attached.get(destination);
         if (to == null) {
             r.record(from.scheduler().nanoTime(), source, destination, ByteBuffer.wrap(bytes).asReadOnlyBuffer(),
@@ -120,7 +122,11 @@ public final class LoopbackNetwork {
 
     /** A datagram was handed to the receiving endpoint. */
     void delivered(LoopbackTransport to, InetAddress source, byte[] bytes) {
-        recorder.record(to.scheduler().nanoTime(), source, to.localAddress(),
+        DatagramRecorder r = recorder;
+        if (r == DatagramRecorder.NONE) {
+            return;
+        }
+        r.record(to.scheduler().nanoTime(), source, to.localAddress(),
                 ByteBuffer.wrap(bytes).asReadOnlyBuffer(), DatagramFate.DELIVERED, "");
     }
 

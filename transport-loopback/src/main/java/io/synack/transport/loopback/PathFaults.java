@@ -40,6 +40,7 @@ final class PathFaults {
     private final SplittableRandom random;
     private final int ipHeaderLength;
     private final int[] picked;
+    private final boolean none;
     private long count;
     private boolean bad;
     private long linkBusyUntil = Long.MIN_VALUE;
@@ -51,10 +52,16 @@ final class PathFaults {
         this.random = new SplittableRandom(pathSeed(seed, source, destination));
         this.ipHeaderLength = source instanceof Inet4Address ? 20 : 40;
         this.picked = new int[plan.scripted.size()];
+        this.none = plan.isNone();
     }
 
     FaultPlan plan() {
         return plan;
+    }
+
+    /** Whether the path has no faults: its datagrams pass untouched and are not counted. */
+    boolean isNone() {
+        return none;
     }
 
     /**

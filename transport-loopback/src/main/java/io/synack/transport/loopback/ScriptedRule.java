@@ -119,6 +119,18 @@ public final class ScriptedRule {
         return description;
     }
 
+    /** Rules from the text form are equal when they read the same; predicate rules only to themselves. */
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof ScriptedRule other && matcher == null && other.matcher == null
+                && description.equals(other.description));
+    }
+
+    @Override
+    public int hashCode() {
+        return description.hashCode();
+    }
+
     private static int positive(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("datagrams are counted from 1, not " + n);

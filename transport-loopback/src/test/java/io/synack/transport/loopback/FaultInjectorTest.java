@@ -45,14 +45,16 @@ class FaultInjectorTest {
     @ValueSource(longs = {7, 8, 9})
     void gilbertElliottLossComesInBurstsOfTheExpectedMeanLength(long seed) throws Exception {
         GilbertElliott ge = new GilbertElliott(0.05, 0.25, 1.0);
-        int n = 40_000;
+        int n = 20_000;
         List<Boolean> lostBursty = lossPattern(FaultPlan.builder().burst(ge).build(), seed, n);
         List<Boolean> lostIndependent = lossPattern(FaultPlan.builder().loss(ge.meanLossRate()).build(), seed, n);
 
         double rate = lostBursty.stream().filter(x -> x).count() / (double) n;
-        assertWithin(ge.meanLossRate(), 0.02, rate, "long-run loss rate p/(p+r)");
+        // Tolerances are about 4 standard errors; the chain's correlation (1 - p - r = 0.7) widens
+        // the rate's by sqrt((1 + 0.7) / (1 - 0.7)).
+        assertWithin(ge.meanLossRate(), 0.025, rate, "long-run loss rate p/(p+r)");
         // In BAD for 1/r = 4 datagrams on average, all lost (h = 1).
-        assertWithin(ge.meanBadRun(), 0.4, meanRun(lostBursty), "mean burst length");
+        assertWithin(ge.meanBadRun(), 0.5, meanRun(lostBursty), "mean burst length");
         // Independent loss at the same rate: runs of 1/(1-rate) = 1.2.
         assertWithin(1 / (1 - ge.meanLossRate()), 0.1, meanRun(lostIndependent), "mean run of independent loss");
     }
