@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class RealClasspathTest {
 
     static Synack.Builder builder() {
-        return Synack.builder().extraSettings(EngineSettings.all()).environment(Map.of()).systemProperties(Map.of());
+        return Synack.builder().environment(Map.of()).systemProperties(Map.of());
     }
 
     @Test
