@@ -133,8 +133,7 @@ public final class ConfigurationLoader {
         List<String> problems = new ArrayList<>();
         Map<String, ValidatedSettings.Value> winners = new LinkedHashMap<>();
         for (Setting<?> setting : known.all()) {
-            winners.put(setting.key(), new ValidatedSettings.Value(setting, setting.defaultValue(),
-                    ValueSource.defaultValue()));
+            winners.put(setting.key(), ValidatedSettings.Value.byDefault(setting));
         }
         List<RawValue> fileValues = readFile(problems);
         reportRepeatedKeys(fileValues, problems);
@@ -200,7 +199,7 @@ public final class ConfigurationLoader {
                 problems.add(raw.describe() + ": " + broken);
                 continue;
             }
-            winners.put(raw.key(), new ValidatedSettings.Value(setting, value, raw.source()));
+            winners.put(raw.key(), winners.get(raw.key()).replacedBy(value, raw.source()));
         }
     }
 

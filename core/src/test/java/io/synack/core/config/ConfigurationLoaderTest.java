@@ -435,6 +435,22 @@ class ConfigurationLoaderTest {
         }
 
         @Test
+        void effectiveRowNamesEveryValueTheWinnerOverrode() {
+            ValidatedSettings s = loader().file(file).environment(Map.of("SYNACK_TCP_MSL", "2s"))
+                    .systemProperties(Map.of("synack.tcp.msl", "3s"))
+                    .set("synack.tcp.msl", "4s", "command line (-s)").load();
+
+            EffectiveSetting msl = s.effective().stream().filter(r -> r.key().equals("synack.tcp.msl")).findFirst()
+                    .orElseThrow();
+            assertEquals("4s", msl.value());
+            assertEquals(List.of(file + ":1", "environment variable SYNACK_TCP_MSL", "system property synack.tcp.msl"),
+                    msl.overridden().stream().map(ValueSource::description).toList());
+            EffectiveSetting untouched = s.effective().stream().filter(r -> r.key().equals("synack.tcp.sack"))
+                    .findFirst().orElseThrow();
+            assertEquals(List.of(), untouched.overridden());
+        }
+
+        @Test
         void layersOnlyOverrideTheKeysTheySet() {
             ValidatedSettings s = loader().file(file).environment(Map.of("SYNACK_TCP_BACKLOG", "7")).load();
             assertEquals(Duration.ofSeconds(1), s.get(MSL));
