@@ -477,6 +477,14 @@ class ConfigurationLoaderTest {
         }
 
         @Test
+        void variableNamesAreMatchedWithoutCase() {
+            ValidatedSettings s = loader().environment(Map.of("synack_tcp_backlog", "3")).load();
+
+            assertEquals(3, s.get(BACKLOG));
+            assertEquals("environment variable synack_tcp_backlog", s.sourceOf("synack.tcp.backlog").description());
+        }
+
+        @Test
         void keysThatShareAnEnvironmentNameCannotBothBeDeclared() {
             Setting<Duration> dotted = Setting.duration("synack.tcp.fin.timeout", "clash", Duration.ZERO,
                     Duration.ZERO, Duration.ofSeconds(1));
