@@ -126,8 +126,10 @@ public final class StreamPumps {
                             return;
                         }
                         buffer.flip();
-                        int p = (int) Math.min(n, Math.max(0, prefix.length - count[0]));
-                        buffer.get(buffer.position(), prefix, (int) count[0], p);
+                        if (count[0] < prefix.length) {
+                            int p = (int) Math.min(n, prefix.length - count[0]);
+                            buffer.get(buffer.position(), prefix, (int) count[0], p);
+                        }
                         crc.update(buffer);
                         count[0] += n;
                     }
