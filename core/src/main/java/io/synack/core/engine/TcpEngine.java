@@ -1604,17 +1604,23 @@ public final class TcpEngine implements Engine {
         return config.mss();
     }
 
-    /** Sets the TCB's wheel timer to its earliest deadline (only ever earlier; later fires re-arm). */
+    /**
+     * Sets the TCB's one wheel timer to the earliest of its deadlines, so {@link #nextDeadline()}
+     * is exact. Called once per input, after the transition function changed the deadlines.
+     */
     private void armTimer(Tcb tcb) {
         long next = tcb.nextDeadline();
-        if (next == Tcb.NONE || next >= tcb.wheelDeadline) {
+        if (next == tcb.wheelDeadline) {
             return;
         }
         if (tcb.wheelTimer >= 0) {
             timers.cancel(tcb.wheelTimer);
+            tcb.wheelTimer = -1;
         }
-        tcb.wheelTimer = timers.schedule(tcb.handle, next);
         tcb.wheelDeadline = next;
+        if (next != Tcb.NONE) {
+            tcb.wheelTimer = timers.schedule(tcb.handle, next);
+        }
     }
 
     private Tcb tcb(int handle) {
