@@ -284,12 +284,13 @@ public final class TcpEngine implements Engine {
             // "If there are other controls or text in the segment, then continue processing at the
             // sixth step ... where the URG bit is checked"
             if (seg.payloadLength() > 0 || seg.has(Segment.FIN)) {
-                processText(tcb, seg, seg.seq + 1, now);
+                processText(tcb, seg, seg.seq + 1, now); // acknowledges the SYN with the text
                 if (tcb.detached || tcb.state == TcpState.CLOSED) {
                     return;
                 }
+            } else {
+                sendAck(tcb);
             }
-            sendAck(tcb);
             output(tcb, now);
             armTimer(tcb);
         } else {
