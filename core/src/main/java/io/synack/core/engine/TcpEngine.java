@@ -132,6 +132,20 @@ public final class TcpEngine implements Engine {
                         k0 ^ 0xbb67ae8584caa73bL));
     }
 
+    /**
+     * As {@link #create(InetAddress, EngineConfig, RandomGenerator)} with every secret derived from
+     * {@code seed}; fits {@code io.synack.core.driver.EngineFactory}:
+     * {@code (address, seed) -> TcpEngine.create(address, config, seed)}.
+     *
+     * @param localAddress this stack's IP address
+     * @param config validated configuration
+     * @param seed the stack's seed (from a strong random source outside simulations)
+     * @return the engine
+     */
+    public static TcpEngine create(InetAddress localAddress, EngineConfig config, long seed) {
+        return create(localAddress, config, new java.util.SplittableRandom(seed));
+    }
+
     @Override
     public InetAddress localAddress() {
         return localAddress;
