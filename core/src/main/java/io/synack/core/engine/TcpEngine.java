@@ -817,10 +817,10 @@ public final class TcpEngine implements Engine {
             next = Math.min(next, tcb.headSentAt + limit); // give up exactly at R2 (Linux clamps likewise)
         }
         tcb.rtoDeadline = next;
-        stats.retransmissions++;
-        tcb.retransmissionCount++;
         if (tcb.synUnacked()) {
             tcb.synRetransmitted = true;
+            stats.retransmissions++;
+            tcb.retransmissionCount++;
             if (tcb.state == TcpState.SYN_SENT) {
                 sendSyn(tcb, now); // RFC 6298 §5.4: retransmit the earliest segment not acknowledged
             } else {
@@ -1465,7 +1465,8 @@ public final class TcpEngine implements Engine {
                 tcb.rttSeq = end;
             }
         } else {
-            stats.retransmissions += tcb.retransmits == 0 ? 1 : 0;
+            stats.retransmissions++; // after an RTO, everything from SND.UNA is sent again (go-back-N)
+            tcb.retransmissionCount++;
         }
         tcb.sndNxt = end;
         if (gt(end, tcb.sndMax)) {
