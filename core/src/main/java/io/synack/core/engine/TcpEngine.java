@@ -807,8 +807,9 @@ public final class TcpEngine implements Engine {
         }
         tcb.retransmits++;
         if (tcb.retransmits == config.r1()) {
-            // R1 (RFC 9293 §3.8.3): the path may be broken. No IP layer takes advice here; counted.
-            stats.drop("r1-reached");
+            // R1 (RFC 9293 §3.8.3, MUST-20): "pass negative advice to the IP layer". This stack's
+            // transports route nothing, so the advice is a log line for the operator.
+            LOG.info("{} in {}: {} retransmissions (R1): the path may be failing", tcb.id, tcb.state, tcb.retransmits);
         }
         tcb.rtt.backOff(); // RFC 6298 §5.5
         tcb.rttStart = -1; // Karn: never time a retransmitted segment
