@@ -222,6 +222,12 @@ public final class TcpEngine implements Engine {
             stats.drop(DropReason.SYN_FIN); // Linux tcp_rcv_state_process: SYN+FIN in LISTEN is discarded
             return;
         }
+        if (remote.isMulticastAddress() || remote.isAnyLocalAddress()) {
+            // RFC 9293 §3.9.2 (MUST-63 family): a SYN from a broadcast/multicast or unspecified
+            // source cannot start a connection; discard it silently.
+            stats.drop(DropReason.BAD_ADDRESS);
+            return;
+        }
         if (l.full()) {
             stats.drop(DropReason.BACKLOG_FULL); // Linux: silently dropped, the peer retransmits its SYN
             return;
@@ -867,6 +873,11 @@ public final class TcpEngine implements Engine {
         int rp = remote.getPort();
         if (ra == null || rp <= 0 || rp > 65535) {
             throw new IllegalArgumentException("remote must be a resolved address with a port 1..65535: " + remote);
+        }
+        if (ra.isMulticastAddress() || ra.isAnyLocalAddress()) {
+            // RFC 9293 §3.9.1.1 (MUST-46): an OPEN to a broadcast/multicast address is an error.
+            throw new IllegalArgumentException("cannot connect to " + ra.getHostAddress()
+                    + ": TCP connects to one unicast address (RFC 9293 §3.9.1.1)");
         }
         int lp = localPort;
         if (lp == 0) {

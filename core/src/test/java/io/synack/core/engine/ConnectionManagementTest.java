@@ -200,6 +200,22 @@ class ConnectionManagementTest {
             assertEquals(1, f.engine.backlogInUse(f.listener));
         }
 
+        /** Address validation: no connection from a multicast source, none to a multicast address. */
+        @Test
+        void multicastAddressesRejected() throws Exception {
+            Fixture f = Fixture.inListen();
+            Segment s = new Segment();
+            s.sourcePort = 4000;
+            s.destinationPort = 80;
+            s.seq = 1;
+            s.flags = Segment.SYN;
+            f.engine.handleSegment(InetAddress.getByName("224.0.0.1"), s, 0);
+            f.expectNothing();
+            assertEquals(1, f.engine.statistics().dropped(DropReason.BAD_ADDRESS));
+            assertThrows(IllegalArgumentException.class,
+                    () -> f.engine.connect(new InetSocketAddress(InetAddress.getByName("224.0.0.1"), 80), 0, 0));
+        }
+
         @Test
         void secondListenOnPortIsAddressInUse() throws Exception {
             Fixture f = Fixture.inListen();
