@@ -56,7 +56,6 @@ public final class TcpEngine implements Engine {
     static final int DEFAULT_MSS_IPV6 = 1220;
     /** Without window scaling (a later issue) the window field tops out here. */
     private static final int MAX_WINDOW = 65535;
-    private static final long SECOND = 1_000_000_000L;
 
     private final InetAddress localAddress;
     private final EngineConfig config;
@@ -67,6 +66,7 @@ public final class TcpEngine implements Engine {
     private final TransmitQueue transmit = new TransmitQueue();
     private final ArrayDeque<ConnectionEvent> events = new ArrayDeque<>();
     private final EngineStatistics stats = new EngineStatistics();
+    private final ChallengeAckLimiter challengeAcks;
 
     private final Object2IntHashMap<ConnectionKey> connections = new Object2IntHashMap<>(-1);
     private final ConnectionKey probe = new ConnectionKey();
@@ -80,8 +80,6 @@ public final class TcpEngine implements Engine {
     private final Int2ObjectHashMap<Listener> listenersByPort = new Int2ObjectHashMap<>();
     private Listener[] listeners = new Listener[8];
 
-    private long challengeWindowStart = Long.MIN_VALUE;
-    private int challengeCount;
     /** An ISS imposed on the next passive child (reopen from TIME-WAIT), or 0 with the flag off. */
     private boolean forcedIssPending;
     private int forcedIss;
@@ -100,6 +98,7 @@ public final class TcpEngine implements Engine {
         this.config = config;
         this.isnGenerator = isnGenerator;
         this.ports = ports;
+        this.challengeAcks = new ChallengeAckLimiter(config.challengeAckLimit());
         if (config.mslNanos() == 0) {
             LOG.warn("{}: synack.tcp.msl = 0 removes TIME-WAIT: delayed segments of a closed connection can be "
                     + "taken for data of a new one on the same ports (RFC 9293 §3.4.2). Unsafe outside experiments.",
@@ -1572,16 +1571,11 @@ public final class TcpEngine implements Engine {
 
     /** RFC 5961 §7: at most {@code challenge-ack.limit} challenge ACKs per second per stack. */
     private boolean challengeAllowed(long now) {
-        if (challengeWindowStart == Long.MIN_VALUE || now - challengeWindowStart >= SECOND) {
-            challengeWindowStart = now;
-            challengeCount = 0;
+        if (challengeAcks.tryAcquire(now)) {
+            return true;
         }
-        if (challengeCount >= config.challengeAckLimit()) {
-            stats.drop(DropReason.CHALLENGE_ACK_LIMITED);
-            return false;
-        }
-        challengeCount++;
-        return true;
+        stats.drop(DropReason.CHALLENGE_ACK_LIMITED);
+        return false;
     }
 
     // =============================================================================================
