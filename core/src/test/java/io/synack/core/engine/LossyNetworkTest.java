@@ -99,6 +99,9 @@ class LossyNetworkTest {
         assertEquals(0, p.client.timeWaitCount() + p.server.timeWaitCount(), "seed " + seed);
         assertEquals(0, p.client.timerCount() + p.server.timerCount(), "seed " + seed);
         assertEquals(0, p.server.backlogInUse(l), "seed " + seed);
+        // the faults did happen: losses were repaired by retransmission
+        org.junit.jupiter.api.Assertions.assertTrue(
+                p.client.statistics().retransmissions() + p.server.statistics().retransmissions() > 0, "seed " + seed);
     }
 
     private static void pump(TcpEngine e, int h, ByteBuffer src, ByteBuffer dst, long now) throws SynackException {
