@@ -503,7 +503,7 @@ public final class TcpEngine implements Engine {
         }
         // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated. If (SND.WL1 < SEG.SEQ
         // or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ,
-        // and SND.WL2 <- SEG.ACK." (MUST-? window update rule; duplicate ACKs below SND.UNA are ignored)
+        // and SND.WL2 <- SEG.ACK." Duplicate ACKs (below SND.UNA) change nothing.
         if (le(tcb.sndUna, ack) && (lt(tcb.sndWl1, seg.seq) || (tcb.sndWl1 == seg.seq && le(tcb.sndWl2, ack)))) {
             tcb.sndWnd = seg.window;
             tcb.maxSndWnd = Math.max(tcb.maxSndWnd, seg.window);

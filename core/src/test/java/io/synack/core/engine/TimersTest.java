@@ -97,7 +97,7 @@ class TimersTest {
             assertEquals(3 * S, f.engine.statistics(f.handle).retransmissionTimeoutNanos());
         }
 
-        /** RFC 5961-era R2 (MUST-20) as a user timeout (RFC 5482): give up exactly when it expires, no RST. */
+        /** R2 (MUST-20) replaced by a user timeout (RFC 5482): give up exactly when it expires, no RST. */
         @Test
         void userTimeoutGivesUpExactly() throws Exception {
             Fixture f = new Fixture(EngineConfig.defaults().withUserTimeout(Duration.ofSeconds(10)));
