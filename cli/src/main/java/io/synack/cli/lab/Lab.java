@@ -3,6 +3,7 @@ package io.synack.cli.lab;
 import io.synack.api.SynackException;
 import io.synack.api.TcpStack;
 import io.synack.core.capture.PcapWriter;
+import io.synack.core.driver.EngineFactory;
 import io.synack.core.driver.Simulation;
 import io.synack.core.engine.EngineConfig;
 import io.synack.core.engine.TcpEngine;
@@ -53,6 +54,20 @@ public final class Lab implements AutoCloseable {
      */
     public Lab(long seed, FaultModel faults, EngineConfig clientConfig, EngineConfig serverConfig, Path pcapFile)
             throws SynackException {
+        this(seed, faults, (address, engineSeed) -> TcpEngine.create(address,
+                address.equals(CLIENT) ? clientConfig : serverConfig, new SplittableRandom(engineSeed)), pcapFile);
+    }
+
+    /**
+     * A lab whose engines come from {@code engines} (for experiments that pin ISNs or settings).
+     *
+     * @param seed the run's seed
+     * @param faults the network's fault model
+     * @param engines makes the client's and the server's engine (by address)
+     * @param pcapFile where to write a capture, or null
+     * @throws SynackException if a stack cannot attach
+     */
+    public Lab(long seed, FaultModel faults, EngineFactory engines, Path pcapFile) throws SynackException {
         try {
             this.pcap = pcapFile == null ? null : new PcapWriter(pcapFile);
         } catch (IOException e) {
@@ -65,8 +80,7 @@ public final class Lab implements AutoCloseable {
         };
         network.recorder(recorder);
         simulation = Simulation.create(seed, networkSeed -> new LoopbackTransportFactory(network, faults, networkSeed),
-                (address, engineSeed) -> TcpEngine.create(address,
-                        address.equals(CLIENT) ? clientConfig : serverConfig, new SplittableRandom(engineSeed)));
+                engines);
         client = simulation.addStack(CLIENT);
         server = simulation.addStack(SERVER);
         client.addEventListener(trace);

@@ -328,6 +328,9 @@ public final class TcpEngine implements Engine {
     }
 
     /** RFC 9293 §3.10.7.4: SYN-RECEIVED and the synchronized states. */
+    /** Linux {@code tcp_invalid_ratelimit}: the least time between two out-of-window ACKs of a connection. */
+    static final long OUT_OF_WINDOW_ACK_INTERVAL_NANOS = 500_000_000L;
+
     private void synchronizedArrives(Tcb tcb, Segment seg, long now) {
         TcpState state = tcb.state;
         int segLen = seg.sequenceLength();
@@ -356,9 +359,8 @@ public final class TcpEngine implements Engine {
             if (!zeroWindowAck) {
                 stats.drop(seg.has(Segment.RST) ? DropReason.BAD_RST : DropReason.OUT_OF_WINDOW);
                 if (!seg.has(Segment.RST)) {
-                    // "an acknowledgment should be sent in reply (unless the RST bit is set)". Not rate
-                    // limited: this is the ACK that recovers lost ACKs of data.
-                    sendAck(tcb);
+                    // "an acknowledgment should be sent in reply (unless the RST bit is set)".
+                    sendOutOfWindowAck(tcb, seg, now);
                 }
                 return;
             }
@@ -425,6 +427,25 @@ public final class TcpEngine implements Engine {
         }
     }
 
+    /**
+     * The ACK that answers an unacceptable segment (RFC 9293 §3.10.7.4 first and fifth steps). For a
+     * segment that occupies no sequence space it is sent at most once per
+     * {@value #OUT_OF_WINDOW_ACK_INTERVAL_NANOS} ns per connection, as Linux does
+     * ({@code tcp_oow_rate_limited}, sysctl {@code tcp_invalid_ratelimit} = 500 ms): two ends whose
+     * sequence spaces disagree (an old duplicate accepted into a new incarnation) would otherwise
+     * ACK each other's ACKs forever. A segment with data or FIN is always answered: that ACK
+     * recovers lost acknowledgments.
+     */
+    private void sendOutOfWindowAck(Tcb tcb, Segment seg, long now) {
+        if (seg.payloadLength() == 0 && !seg.has(Segment.FIN)) {
+            if (now - tcb.lastOutOfWindowAck < OUT_OF_WINDOW_ACK_INTERVAL_NANOS) {
+                return; // the segment itself was already counted as dropped
+            }
+            tcb.lastOutOfWindowAck = now;
+        }
+        sendAck(tcb);
+    }
+
     /** RFC 9293 §3.10.7.4 fourth step with RFC 5961 §4: a SYN in SYN-RECEIVED or a synchronized state. */
     private void synInWindow(Tcb tcb, Segment seg, long now) {
         stats.drop(DropReason.SYN_IN_WINDOW);
@@ -487,7 +508,7 @@ public final class TcpEngine implements Engine {
         // segment, and return." (SND.MAX: we may have gone back to retransmit.)
         if (gt(ack, tcb.sndMax)) {
             stats.drop(DropReason.BAD_ACK);
-            sendAck(tcb);
+            sendOutOfWindowAck(tcb, seg, now);
             return false;
         }
         // RFC 5961 §5.2: acceptable only if (SND.UNA - MAX.SND.WND) =< SEG.ACK; else ACK and drop.
