@@ -47,6 +47,7 @@ final class SegmentTrace implements DatagramRecorder {
     }
 
     private final List<Seen> seen = new ArrayList<>();
+    private final List<Seen> cleared = new ArrayList<>();
     private final Segment scratch = new Segment();
 
     @Override
@@ -90,9 +91,17 @@ final class SegmentTrace implements DatagramRecorder {
         return List.copyOf(seen);
     }
 
-    /** Forgets what was recorded so far. */
+    /** Sets aside what was recorded so far: the other views start empty again. */
     synchronized void clear() {
+        cleared.addAll(seen);
         seen.clear();
+    }
+
+    /** Everything since the start, what {@link #clear()} set aside included. */
+    synchronized List<Seen> history() {
+        List<Seen> all = new ArrayList<>(cleared);
+        all.addAll(seen);
+        return all;
     }
 
     /** The trace as lines, for failure messages. */
