@@ -11,8 +11,8 @@ import com.google.inject.TypeLiteral;
 import io.synack.api.InvalidConfigurationException;
 import io.synack.core.config.ConfigurationLoader;
 import io.synack.core.config.CoreSettings;
-import io.synack.core.engine.EngineSettings;
 import io.synack.core.config.ValidatedSettings;
+import io.synack.core.engine.EngineSettings;
 import io.synack.core.plugin.DiscoveredPlugin;
 import io.synack.core.plugin.PluginException;
 import io.synack.core.plugin.SynackModule;
@@ -102,7 +102,9 @@ public final class Synack {
         }
 
         /**
-         * Declares settings besides core's and the plugins' (the engine's, an application's).
+         * Declares settings besides those always declared (core's, the engine's and the plugins'):
+         * an application's own, under {@code synack.}. The same {@link Setting} object declared
+         * twice is harmless; a different one with a taken key is refused.
          *
          * @param settings the settings
          * @return this
@@ -185,6 +187,7 @@ public final class Synack {
          * @throws PluginException if a plugin is broken (before the configuration is read)
          * @throws InvalidConfigurationException with every configuration problem
          * @throws CreationException if a Guice module's bindings are inconsistent
+         * @throws IllegalArgumentException if an extra setting takes a key already declared
          */
         public SynackRuntime build() {
             TransportPlugins plugins = TransportPlugins.discover(effectiveClassLoader(), explicitPlugins);

@@ -18,6 +18,7 @@ import java.util.Objects;
  *         .onClose(namespace::close);
  * }</pre>
  */
+@SuppressWarnings("try") // close() runs the caller's AutoCloseable, which may throw anything
 public final class TransportUnderTest implements AutoCloseable {
 
     private final TransportFactory factory;

@@ -31,15 +31,13 @@ import org.apache.commons.configuration2.SystemConfiguration;
  * }</pre>
  *
  * <p>By default the environment and system properties are the process's own; tests pass maps
- * instead. Not thread-safe; use once.
+ * instead. Not thread-safe.
  */
 public final class ConfigurationLoader {
 
     private final KnownSettings known = new KnownSettings();
     private final Map<String, List<Function<Object, String>>> constraints = new HashMap<>();
     private final List<RawValue> overrides = new ArrayList<>();
-    /** Keys some layer gave a value, valid or not: their defaults are not in play. */
-    private final Set<String> givenKeys = new HashSet<>();
     private Path file;
     private Configuration environment;
     private Configuration systemProperties;
@@ -133,16 +131,19 @@ public final class ConfigurationLoader {
         List<String> problems = new ArrayList<>();
         Map<String, ValidatedSettings.Value> winners = new LinkedHashMap<>();
         for (Setting<?> setting : known.all()) {
-            winners.put(setting.key(), new ValidatedSettings.Value(setting, setting.defaultValue(),
-                    ValueSource.defaultValue()));
+            winners.put(setting.key(), ValidatedSettings.Value.byDefault(setting));
         }
+        // Keys some layer gave a value, valid or not: their defaults are not in play.
+        Set<String> given = new HashSet<>();
         List<RawValue> fileValues = readFile(problems);
         reportRepeatedKeys(fileValues, problems);
-        validate(fileValues, winners, problems);
-        validate(ProcessLayers.environment(orProcess(environment, true), known, problems), winners, problems);
-        validate(ProcessLayers.systemProperties(orProcess(systemProperties, false)), winners, problems);
-        validate(overrides, winners, problems);
-        checkDefaults(winners, problems);
+        validate(fileValues, winners, given, problems);
+        Configuration env = environment != null ? environment : new EnvironmentConfiguration();
+        validate(ProcessLayers.environment(env, known, problems), winners, given, problems);
+        Configuration properties = systemProperties != null ? systemProperties : new SystemConfiguration();
+        validate(ProcessLayers.systemProperties(properties), winners, given, problems);
+        validate(overrides, winners, given, problems);
+        checkDefaults(winners, given, problems);
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
         }
@@ -174,7 +175,7 @@ public final class ConfigurationLoader {
         });
     }
 
-    private void validate(List<RawValue> values, Map<String, ValidatedSettings.Value> winners,
+    private void validate(List<RawValue> values, Map<String, ValidatedSettings.Value> winners, Set<String> given,
             List<String> problems) {
         for (RawValue raw : values) {
             Setting<?> setting = known.byKey(raw.key());
@@ -182,7 +183,7 @@ public final class ConfigurationLoader {
                 problems.add(unknownKey(raw));
                 continue;
             }
-            givenKeys.add(raw.key());
+            given.add(raw.key());
             if (raw.text() == null) {
                 problems.add(raw.describe() + ": must be " + setting.allowed());
                 continue;
@@ -200,14 +201,15 @@ public final class ConfigurationLoader {
                 problems.add(raw.describe() + ": " + broken);
                 continue;
             }
-            winners.put(raw.key(), new ValidatedSettings.Value(setting, value, raw.source()));
+            winners.put(raw.key(), winners.get(raw.key()).replacedBy(value, raw.source()));
         }
     }
 
     /** A default no layer replaced must pass the constraints too (a default transport may be absent). */
-    private void checkDefaults(Map<String, ValidatedSettings.Value> winners, List<String> problems) {
+    private void checkDefaults(Map<String, ValidatedSettings.Value> winners, Set<String> given,
+            List<String> problems) {
         for (ValidatedSettings.Value winner : winners.values()) {
-            if (givenKeys.contains(winner.setting().key())) {
+            if (given.contains(winner.setting().key())) {
                 continue;
             }
             for (Function<Object, String> check : constraints.getOrDefault(winner.setting().key(), List.of())) {
@@ -230,12 +232,5 @@ public final class ConfigurationLoader {
         }
         return raw.describe() + ": unknown setting" + KeySuggestions.closest(raw.key(), known.keys())
                 .map(s -> "; did you mean '" + s + "'?").orElse("");
-    }
-
-    private static Configuration orProcess(Configuration given, boolean environment) {
-        if (given != null) {
-            return given;
-        }
-        return environment ? new EnvironmentConfiguration() : new SystemConfiguration();
     }
 }

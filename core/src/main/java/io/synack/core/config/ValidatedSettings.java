@@ -15,8 +15,25 @@ import java.util.TreeMap;
  */
 public final class ValidatedSettings implements Settings {
 
-    /** One key's winning value. */
-    record Value(Setting<?> setting, Object value, ValueSource source) {}
+    /**
+     * One key's winning value, and the sources of the values it overrode (lowest layer first).
+     */
+    record Value(Setting<?> setting, Object value, ValueSource source, List<ValueSource> overridden) {
+
+        /** A default, which overrides nothing. */
+        static Value byDefault(Setting<?> setting) {
+            return new Value(setting, setting.defaultValue(), ValueSource.defaultValue(), List.of());
+        }
+
+        /** This value replaced by {@code next} from a higher layer. */
+        Value replacedBy(Object nextValue, ValueSource nextSource) {
+            List<ValueSource> under = new ArrayList<>(overridden);
+            if (source.layer() != ValueSource.Layer.DEFAULT) {
+                under.add(source);
+            }
+            return new Value(setting, nextValue, nextSource, List.copyOf(under));
+        }
+    }
 
     private final Map<String, Value> values;
 
@@ -75,8 +92,8 @@ public final class ValidatedSettings implements Settings {
     public List<EffectiveSetting> effective() {
         List<EffectiveSetting> rows = new ArrayList<>(values.size());
         for (Value v : values.values()) {
-            rows.add(new EffectiveSetting(v.setting().key(), format(v), v.source(), v.setting().description(),
-                    v.setting().allowed()));
+            rows.add(new EffectiveSetting(v.setting().key(), format(v), v.source(), v.overridden(),
+                    v.setting().description(), v.setting().allowed()));
         }
         return List.copyOf(rows);
     }

@@ -127,9 +127,14 @@ public final class LadderDiagram {
         if ((s.flags() & Segment.ACK) != 0) {
             label.append(" ack ").append(relative(s.ack(), peerIsn));
         }
+        int beforeWindow = label.length();
         label.append(" win ").append(s.window());
         if (s.length() > 0) {
             label.append(" len ").append(s.length());
+        }
+        if (label.length() > ARROW_WIDTH - 6) {
+            // Too long for the shaft: the window is the least needed to follow the exchange.
+            label.delete(beforeWindow, beforeWindow + (" win " + s.window()).length());
         }
         if (s.fate() == DatagramFate.DUPLICATED) {
             label.append(" dup");
@@ -184,8 +189,10 @@ public final class LadderDiagram {
         return !color || code.isEmpty() || text.isEmpty() ? text : code + text + RESET;
     }
 
+    /** Milliseconds with microsecond precision; whole seconds ({@code 1764.6s}) once too wide for that. */
     private static String time(long nanos) {
-        return String.format(Locale.ROOT, "%.3f", nanos / 1e6);
+        return nanos < 100_000_000_000L ? String.format(Locale.ROOT, "%.3f", nanos / 1e6)
+                : String.format(Locale.ROOT, "%.1fs", nanos / 1e9);
     }
 
     private static String dashes(int n) {

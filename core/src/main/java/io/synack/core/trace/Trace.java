@@ -16,7 +16,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -24,8 +23,9 @@ import java.util.List;
  * change — as {@link TraceEntry}s for a {@link LadderDiagram}. Attach it to a network as its
  * {@link DatagramRecorder} and to both stacks as their {@link ConnectionEventListener}.
  *
- * <p>A datagram is drawn once, when it is sent; a later DROPPED record for the same bytes turns
- * that arrow into a lost one, and a DUPLICATED record adds an extra arrow. Not thread-safe: use it
+ * <p>A datagram is drawn once, when the stack sends it (its DELAYED record, or its SENT record if the
+ * network did not delay it); a later DROPPED record for the same bytes turns that arrow into a lost
+ * one, and a DUPLICATED record adds an extra arrow. Not thread-safe: use it
  * from the one simulation thread, or synchronise externally.
  */
 public final class Trace implements DatagramRecorder, ConnectionEventListener {
@@ -36,7 +36,8 @@ public final class Trace implements DatagramRecorder, ConnectionEventListener {
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
     private final Segment scratch = new Segment();
 
-    private record InFlight(int index, byte[] bytes) {}
+    /** A datagram drawn as an arrow whose fate is not known yet; {@code awaitingSend} while the network delays it. */
+    private record InFlight(int index, byte[] bytes, boolean awaitingSend) {}
 
     /** @param left the IP address of the side drawn on the left (the client) */
     public Trace(InetAddress left) {
@@ -47,18 +48,22 @@ public final class Trace implements DatagramRecorder, ConnectionEventListener {
     public void record(long timeNanos, InetAddress source, InetAddress destination, ByteBuffer segment,
             DatagramFate fate, String detail) {
         switch (fate) {
-            case SENT, DUPLICATED -> {
-                SegmentEntry entry = decode(timeNanos, source, segment, fate, detail);
-                if (entry != null) {
-                    entries.add(entry);
-                    byte[] bytes = new byte[segment.remaining()];
-                    segment.duplicate().get(bytes);
-                    inFlight.add(new InFlight(entries.size() - 1, bytes));
+            case DELAYED -> sent(timeNanos, source, segment, fate, detail, true);
+            case SENT -> {
+                // A delayed datagram was drawn when the stack sent it; now it only leaves the queue.
+                InFlight delayed = find(segment, true);
+                if (delayed != null) {
+                    inFlight.remove(delayed);
+                    inFlight.add(new InFlight(delayed.index(), delayed.bytes(), false));
+                } else {
+                    sent(timeNanos, source, segment, fate, detail, false);
                 }
             }
+            case DUPLICATED -> sent(timeNanos, source, segment, fate, detail, false);
             case DROPPED -> {
-                InFlight sent = resolve(segment);
+                InFlight sent = find(segment, null);
                 if (sent != null) {
+                    inFlight.remove(sent);
                     SegmentEntry e = (SegmentEntry) entries.get(sent.index());
                     entries.set(sent.index(), new SegmentEntry(e.timeNanos(), e.fromLeft(), e.flags(), e.seq(),
                             e.ack(), e.window(), e.length(), e.options(), DatagramFate.DROPPED, detail));
@@ -69,8 +74,25 @@ public final class Trace implements DatagramRecorder, ConnectionEventListener {
                     }
                 }
             }
-            case DELIVERED -> resolve(segment);
-            case DELAYED, CORRUPTED -> { }
+            case DELIVERED -> {
+                InFlight f = find(segment, false);
+                if (f != null) {
+                    inFlight.remove(f);
+                }
+            }
+            case CORRUPTED -> { }
+        }
+    }
+
+    private void sent(long timeNanos, InetAddress source, ByteBuffer segment, DatagramFate fate, String detail,
+            boolean delayed) {
+        SegmentEntry entry = decode(timeNanos, source, segment, fate == DatagramFate.DELAYED ? DatagramFate.SENT : fate,
+                fate == DatagramFate.DELAYED ? "" : detail);
+        if (entry != null) {
+            entries.add(entry);
+            byte[] bytes = new byte[segment.remaining()];
+            segment.duplicate().get(bytes);
+            inFlight.add(new InFlight(entries.size() - 1, bytes, delayed));
         }
     }
 
@@ -139,13 +161,12 @@ public final class Trace implements DatagramRecorder, ConnectionEventListener {
                 && s.fate() == DatagramFate.SENT;
     }
 
-    private InFlight resolve(ByteBuffer segment) {
+    /** The oldest in-flight datagram with these bytes (and, unless null, this delay status). */
+    private InFlight find(ByteBuffer segment, Boolean awaitingSend) {
         byte[] bytes = new byte[segment.remaining()];
         segment.duplicate().get(bytes);
-        for (Iterator<InFlight> it = inFlight.iterator(); it.hasNext(); ) {
-            InFlight f = it.next();
-            if (Arrays.equals(f.bytes(), bytes)) {
-                it.remove();
+        for (InFlight f : inFlight) {
+            if ((awaitingSend == null || f.awaitingSend() == awaitingSend) && Arrays.equals(f.bytes(), bytes)) {
                 return f;
             }
         }

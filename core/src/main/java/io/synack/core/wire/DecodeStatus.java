@@ -14,9 +14,10 @@ public enum DecodeStatus {
     BAD_DATA_OFFSET("bad-data-offset"),
     /**
      * An option whose length octet is 0 or 1, or that runs past the end of the header
-     * (RFC 9293 §3.2: "a TCP implementation MUST be prepared to handle an illegal option length
-     * (e.g., zero); a suggested procedure is to reset the connection and log the error cause" —
-     * we drop and count instead, as Linux does, so that a forged segment cannot reset anything).
+     * (RFC 9293 §3.2, MUST-7: "TCP implementations MUST be prepared to handle an illegal option
+     * length (e.g., zero); a suggested procedure is to reset the connection and log the error
+     * cause" — we drop and count instead, as Linux does, so that a forged segment cannot reset
+     * anything).
      */
     BAD_OPTION_LENGTH("bad-option-length"),
     /** The checksum over the pseudo-header, header and data is wrong (RFC 9293 §3.1, MUST-2/MUST-3). */

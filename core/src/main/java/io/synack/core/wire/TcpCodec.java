@@ -241,8 +241,8 @@ public final class TcpCodec {
                 }
                 break;
             default:
-                // RFC 9293 §3.2, MUST-6: "MUST be prepared to handle ... any option it does not
-                // implement": skipped by its length.
+                // RFC 9293 §3.2, MUST-6: "MUST ignore without error any TCP Option it does not
+                // implement, assuming that the option has a length field": skipped by its length.
                 break;
         }
     }
@@ -322,7 +322,9 @@ public final class TcpCodec {
      * Writes {@code segment} (header, options, payload) at {@code out.position()}, fills in the
      * checksum over the pseudo-header of {@code source} and {@code destination} (RFC 9293 §3.1,
      * RFC 8200 §8.1, MUST-2), and advances the position past it. The reserved bits are sent as zero
-     * (RFC 9293 §3.1) and the payload's position is left alone.
+     * (RFC 9293 §3.1) and the payload's position is left alone. The codec writes the options the
+     * segment holds; which segments may carry which (MSS and window scale only with SYN, RFC 9293
+     * §3.2 and RFC 7323 §2.2) is the sender's business.
      *
      * @return the number of octets written, {@link #encodedLength(Segment)}
      * @throws IllegalArgumentException if a port, the window, the urgent pointer, the MSS, the flags

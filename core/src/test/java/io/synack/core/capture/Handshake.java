@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * A whole connection's worth of encoded segments: three-way handshake, a request and a response,
- * and a four-way close (RFC 9293 Figures 7 and 12), with sequence numbers that wrap around 2^32.
+ * and a four-way close (RFC 9293 §3.5 Figure 6, §3.6 Figure 12), with sequence numbers that wrap around 2^32.
  */
 final class Handshake {
 

@@ -435,6 +435,22 @@ class ConfigurationLoaderTest {
         }
 
         @Test
+        void effectiveRowNamesEveryValueTheWinnerOverrode() {
+            ValidatedSettings s = loader().file(file).environment(Map.of("SYNACK_TCP_MSL", "2s"))
+                    .systemProperties(Map.of("synack.tcp.msl", "3s"))
+                    .set("synack.tcp.msl", "4s", "command line (-s)").load();
+
+            EffectiveSetting msl = s.effective().stream().filter(r -> r.key().equals("synack.tcp.msl")).findFirst()
+                    .orElseThrow();
+            assertEquals("4s", msl.value());
+            assertEquals(List.of(file + ":1", "environment variable SYNACK_TCP_MSL", "system property synack.tcp.msl"),
+                    msl.overridden().stream().map(ValueSource::description).toList());
+            EffectiveSetting untouched = s.effective().stream().filter(r -> r.key().equals("synack.tcp.sack"))
+                    .findFirst().orElseThrow();
+            assertEquals(List.of(), untouched.overridden());
+        }
+
+        @Test
         void layersOnlyOverrideTheKeysTheySet() {
             ValidatedSettings s = loader().file(file).environment(Map.of("SYNACK_TCP_BACKLOG", "7")).load();
             assertEquals(Duration.ofSeconds(1), s.get(MSL));
@@ -458,6 +474,14 @@ class ConfigurationLoaderTest {
             assertEquals("environment variable SYNACK_TCP_RTO_INITIAL", s.sourceOf("synack.tcp.rto.initial").description());
             assertEquals(Duration.ofSeconds(15), s.get(FIN_TIMEOUT));
             assertEquals("environment variable SYNACK_TCP_FIN_TIMEOUT", s.sourceOf("synack.tcp.fin-timeout").description());
+        }
+
+        @Test
+        void variableNamesAreMatchedWithoutCase() {
+            ValidatedSettings s = loader().environment(Map.of("synack_tcp_backlog", "3")).load();
+
+            assertEquals(3, s.get(BACKLOG));
+            assertEquals("environment variable synack_tcp_backlog", s.sourceOf("synack.tcp.backlog").description());
         }
 
         @Test

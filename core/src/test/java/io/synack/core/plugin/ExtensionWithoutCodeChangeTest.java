@@ -148,23 +148,40 @@ class ExtensionWithoutCodeChangeTest {
 
     @Test
     void effectiveConfigurationCoversCorePluginAndExtraSettingsWithSources() {
-        Setting<Duration> msl = Setting.duration("synack.tcp.msl", "maximum segment lifetime", Duration.ofMinutes(2),
-                Duration.ZERO, Duration.ofMinutes(10));
+        Setting<Duration> patience = Setting.duration("synack.app.patience", "how long the application waits",
+                Duration.ofMinutes(2), Duration.ZERO, Duration.ofMinutes(10));
 
-        SynackRuntime runtime = builder().extraSettings(List.of(msl)).set("synack.transport", "fixture", "command line (--transport)")
-                .systemProperties(Map.of("synack.tcp.msl", "30s")).build();
+        SynackRuntime runtime = builder().extraSettings(List.of(patience))
+                .set("synack.transport", "fixture", "command line (--transport)")
+                .systemProperties(Map.of("synack.app.patience", "30s", "synack.tcp.msl", "10s")).build();
 
+        List<EffectiveSetting> rows = runtime.effectiveConfiguration();
         assertEquals(List.of(
                 "synack.address = 127.0.0.1 (default)",
+                "synack.app.patience = 30s (system property synack.app.patience)",
                 "synack.fixture.hold-time = 0s (default)",
                 "synack.fixture.mtu = 1500 (default)",
                 "synack.offline.device = tape (default)",
-                "synack.tcp.msl = 30s (system property synack.tcp.msl)",
                 "synack.transport = fixture (command line (--transport))"),
-                runtime.effectiveConfiguration().stream().map(r -> r.key() + " = " + r.value() + " (" + r.source() + ")").toList());
-        EffectiveSetting mtu = runtime.effectiveConfiguration().get(2);
+                rows.stream().filter(r -> !r.key().startsWith("synack.tcp."))
+                        .map(r -> r.key() + " = " + r.value() + " (" + r.source() + ")").toList());
+        // The engine's settings are always declared, whatever the application adds.
+        assertTrue(rows.stream().anyMatch(r -> r.key().equals("synack.tcp.msl") && r.value().equals("10s")
+                && r.source().description().equals("system property synack.tcp.msl")), rows::toString);
+        EffectiveSetting mtu = rows.stream().filter(r -> r.key().equals("synack.fixture.mtu")).findFirst().orElseThrow();
         assertEquals("largest datagram of the fixture transport", mtu.description());
-        assertEquals(Duration.ofSeconds(30), runtime.settings().get(msl));
+        assertEquals(Duration.ofSeconds(30), runtime.settings().get(patience));
+    }
+
+    @Test
+    void extraSettingClashingWithABuiltInOneIsRefused() {
+        Setting<Duration> msl = Setting.duration("synack.tcp.msl", "another idea of the MSL", Duration.ofMinutes(2),
+                Duration.ZERO, Duration.ofMinutes(10));
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> builder().extraSettings(List.of(msl)).set("synack.transport", "fixture").build());
+
+        assertTrue(e.getMessage().startsWith("the setting synack.tcp.msl is declared twice"), e.getMessage());
     }
 
     @Test

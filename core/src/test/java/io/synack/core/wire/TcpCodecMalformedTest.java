@@ -45,7 +45,7 @@ class TcpCodecMalformedTest {
     @ParameterizedTest(name = "option length {0}")
     @ValueSource(ints = {0, 1})
     void optionLengthZeroOrOneIsBad(int length) {
-        // RFC 9293 §3.2: "MUST be prepared to handle an illegal option length (e.g., zero)".
+        // RFC 9293 §3.2, MUST-7: "MUST be prepared to handle an illegal option length (e.g., zero)".
         byte[] options = {(byte) TcpCodec.KIND_MSS, (byte) length, 0x05, (byte) 0xB4};
         Segment into = new Segment();
         assertEquals(DecodeStatus.BAD_OPTION_LENGTH, decode(header(6, options, new byte[0]), false, into));

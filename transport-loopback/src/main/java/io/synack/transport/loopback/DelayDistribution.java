@@ -122,7 +122,11 @@ public sealed interface DelayDistribution {
         return d;
     }
 
-    /** @param nanos the delay */
+    /**
+     * The same delay for every datagram.
+     *
+     * @param nanos the delay
+     */
     record Fixed(long nanos) implements DelayDistribution {
         @Override
         public long sampleNanos(SplittableRandom random) {
@@ -136,6 +140,8 @@ public sealed interface DelayDistribution {
     }
 
     /**
+     * A delay uniform between two bounds, both included.
+     *
      * @param minNanos shortest
      * @param maxNanos longest
      */
@@ -152,6 +158,8 @@ public sealed interface DelayDistribution {
     }
 
     /**
+     * A Pareto delay, capped.
+     *
      * @param scaleNanos x_m
      * @param shape alpha
      * @param capNanos the largest value drawn

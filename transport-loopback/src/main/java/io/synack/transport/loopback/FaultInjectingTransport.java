@@ -87,7 +87,7 @@ public final class FaultInjectingTransport implements Transport {
         byte[] bytes = new byte[segment.remaining()];
         segment.get(bytes);
         long now = scheduler.nanoTime();
-        path.decide(now, injector.epoch(), bytes, injector.recorder(), (at, copy) -> {
+        path.decide(now, injector.epochNanos(), bytes, injector.recorder(), (at, copy) -> {
             if (at <= now) {
                 sendNow(destination, copy);
             } else {
@@ -125,7 +125,7 @@ public final class FaultInjectingTransport implements Transport {
         byte[] bytes = new byte[segment.remaining()];
         segment.duplicate().get(bytes);
         long now = scheduler.nanoTime();
-        path.decide(now, injector.epoch(), bytes, injector.recorder(), (at, copy) -> {
+        path.decide(now, injector.epochNanos(), bytes, injector.recorder(), (at, copy) -> {
             if (at <= now) {
                 handOver(source, destination, ByteBuffer.wrap(copy));
             } else {

@@ -133,10 +133,6 @@ public final class FaultInjector implements TransportFactory {
         return endpoint;
     }
 
-    long epoch() {
-        return epochNanos();
-    }
-
     DatagramRecorder recorder() {
         return recorder;
     }

@@ -30,7 +30,8 @@ import java.util.Objects;
  * {@code reorder=0.1} or {@code reorder=0.1:20ms}, {@code delay=5ms..800ms} (see
  * {@link DelayDistribution}), {@code corrupt=0.01} or {@code corrupt=0.01:3}, {@code rate=1MiB}
  * (bytes per second), {@code mtu=1500}, {@code partition=2s..5s} (repeatable), {@code drop=3}
- * (the 3rd datagram; repeatable), {@code hold=2@5s} (the 2nd datagram until 5s; repeatable).
+ * (the 3rd datagram; repeatable), {@code drop=FIN} (the first segment with these TCP flags, e.g.
+ * {@code SYN+ACK}), {@code hold=2@5s} (the 2nd datagram until 5s; repeatable), {@code hold=SYN@5s}.
  * Times are measured from the injector's epoch.
  */
 public final class FaultPlan {
@@ -370,17 +371,24 @@ public final class FaultPlan {
                 case "rate" -> rate(Setting.parseSize(value));
                 case "mtu" -> mtu(Integer.parseInt(value));
                 case "partition" -> partition(PartitionWindow.parse(value));
-                case "drop" -> script(ScriptedRule.dropNth(Integer.parseInt(value)));
+                case "drop" -> script(isNumber(value) ? ScriptedRule.dropNth(Integer.parseInt(value))
+                        : ScriptedRule.dropFirstWithFlags(value));
                 case "hold" -> {
                     int at = value.indexOf('@');
                     if (at < 0) {
-                        throw new IllegalArgumentException("hold must be N@TIME, e.g. hold=2@5s");
+                        throw new IllegalArgumentException("hold must be N@TIME or FLAGS@TIME, e.g. hold=2@5s or hold=SYN@5s");
                     }
-                    script(ScriptedRule.holdNth(Integer.parseInt(value.substring(0, at)),
-                            Setting.parseDuration(value.substring(at + 1))));
+                    String which = value.substring(0, at);
+                    Duration until = Setting.parseDuration(value.substring(at + 1));
+                    script(isNumber(which) ? ScriptedRule.holdNth(Integer.parseInt(which), until)
+                            : ScriptedRule.holdFirstWithFlags(which, until));
                 }
                 default -> throw new IllegalArgumentException("unknown fault '" + name + "'; known: " + NAMES);
             }
+        }
+
+        private static boolean isNumber(String text) {
+            return !text.isEmpty() && text.chars().allMatch(c -> c == '-' || Character.isDigit(c));
         }
 
         /** The immutable plan. */

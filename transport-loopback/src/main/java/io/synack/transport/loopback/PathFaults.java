@@ -74,7 +74,25 @@ final class PathFaults {
      * @param recorder where fates go
      * @param sink where surviving copies go
      */
-    synchronized void decide(long now, long epoch, byte[] bytes, DatagramRecorder recorder, Sink sink) {
+    void decide(long now, long epoch, byte[] bytes, DatagramRecorder recorder, Sink sink) {
+        // Decide under the lock; hand the copies on outside it, since handing on may run a
+        // receiver that sends (on another path, whose lock it then takes).
+        Survivors survivors;
+        synchronized (this) {
+            survivors = decideLocked(now, epoch, bytes, recorder);
+        }
+        if (survivors != null) {
+            sink.deliver(survivors.at, survivors.bytes);
+            if (survivors.copy != null) {
+                sink.deliver(survivors.copyAt, survivors.copy);
+            }
+        }
+    }
+
+    /** What survived: the datagram and, if duplicated, its copy, each with its delivery time. */
+    private record Survivors(long at, byte[] bytes, long copyAt, byte[] copy) {}
+
+    private Survivors decideLocked(long now, long epoch, byte[] bytes, DatagramRecorder recorder) {
         long index = ++count;
         long holdUntil = Long.MIN_VALUE;
         String held = "";
@@ -84,7 +102,7 @@ final class PathFaults {
                 picked[i]++;
                 if (rule.drops()) {
                     record(recorder, now, bytes, DatagramFate.DROPPED, "script: " + rule.description());
-                    return;
+                    return null;
                 }
                 holdUntil = epoch + rule.holdUntil().toNanos();
                 held = " (script: " + rule.description() + ")";
@@ -94,12 +112,12 @@ final class PathFaults {
         for (PartitionWindow w : plan.partitions) {
             if (w.contains(now - epoch)) {
                 record(recorder, now, bytes, DatagramFate.DROPPED, "partition");
-                return;
+                return null;
             }
         }
         if (plan.mtu != 0 && bytes.length + ipHeaderLength > plan.mtu) {
             record(recorder, now, bytes, DatagramFate.DROPPED, "mtu");
-            return;
+            return null;
         }
         if (plan.burst != null) {
             boolean lost = bad && chance(plan.burst.lossInBad());
@@ -108,12 +126,12 @@ final class PathFaults {
             bad = bad ? !chance(plan.burst.r()) : chance(plan.burst.p());
             if (lost) {
                 record(recorder, now, bytes, DatagramFate.DROPPED, "burst-loss");
-                return;
+                return null;
             }
         }
         if (plan.loss != 0 && chance(plan.loss)) {
             record(recorder, now, bytes, DatagramFate.DROPPED, "loss");
-            return;
+            return null;
         }
         if (plan.corrupt != 0 && chance(plan.corrupt) && bytes.length > 0) {
             int flipped = flipBits(bytes, 1 + random.nextInt(plan.corruptBits), random);
@@ -132,12 +150,12 @@ final class PathFaults {
         if (at > now) {
             record(recorder, now, bytes, DatagramFate.DELAYED, until(now, at) + (reordered ? " (reordered)" : "") + held);
         }
-        sink.deliver(at, bytes);
-        if (duplicated) {
-            long copyAt = arrival(now, copy.length);
-            record(recorder, now, copy, DatagramFate.DUPLICATED, copyAt > now ? until(now, copyAt) : "");
-            sink.deliver(copyAt, copy);
+        if (!duplicated) {
+            return new Survivors(at, bytes, 0, null);
         }
+        long copyAt = arrival(now, copy.length);
+        record(recorder, now, copy, DatagramFate.DUPLICATED, copyAt > now ? until(now, copyAt) : "");
+        return new Survivors(at, bytes, copyAt, copy);
     }
 
     /** Serialisation behind earlier datagrams at the link rate, then the drawn delay. */

@@ -22,13 +22,60 @@ public final class ScriptedRule {
     private final int times;
     private final Duration holdUntil;
     private final String description;
+    private final boolean textual;
 
-    private ScriptedRule(int nth, Predicate<ByteBuffer> matcher, int times, Duration holdUntil, String description) {
+    private ScriptedRule(int nth, Predicate<ByteBuffer> matcher, int times, Duration holdUntil, String description,
+            boolean textual) {
         this.nth = nth;
         this.matcher = matcher;
         this.times = times;
         this.holdUntil = holdUntil;
         this.description = description;
+        this.textual = textual;
+    }
+
+    /** TCP header flag bits by name (RFC 9293 §3.1; CWR and ECE from RFC 3168), at byte offset 13. */
+    private static final String[] FLAG_NAMES = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
+
+    /**
+     * Drops the first datagram of each path whose TCP flags include all of {@code flags}.
+     *
+     * @param flags flag names joined by {@code +}, e.g. {@code FIN} or {@code SYN+ACK}
+     * @return the rule, written {@code drop=FLAGS}
+     */
+    public static ScriptedRule dropFirstWithFlags(String flags) {
+        return new ScriptedRule(0, flagMatcher(flags), 1, null, "drop=" + flags, true);
+    }
+
+    /**
+     * Holds the first datagram of each path whose TCP flags include all of {@code flags} until
+     * {@code until} after the epoch.
+     *
+     * @param flags flag names joined by {@code +}, e.g. {@code SYN}
+     * @param until time after the injector's epoch
+     * @return the rule, written {@code hold=FLAGS@TIME}
+     */
+    public static ScriptedRule holdFirstWithFlags(String flags, Duration until) {
+        return new ScriptedRule(0, flagMatcher(flags), 1, notNegative(until),
+                "hold=" + flags + "@" + Setting.formatDuration(until), true);
+    }
+
+    /**
+     * A predicate on a TCP segment's flags byte (offset 13): the fault model knows no TCP beyond
+     * this, so that a scenario can name "the first FIN" without the engine's codec.
+     */
+    private static Predicate<ByteBuffer> flagMatcher(String flags) {
+        int mask = 0;
+        for (String name : flags.split("\\+")) {
+            int bit = java.util.Arrays.asList(FLAG_NAMES).indexOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+            if (bit < 0) {
+                throw new IllegalArgumentException("'" + name + "' is not a TCP flag; flags: "
+                        + String.join(", ", FLAG_NAMES));
+            }
+            mask |= 1 << bit;
+        }
+        int wanted = mask;
+        return b -> b.remaining() >= 20 && (b.get(b.position() + 13) & wanted) == wanted;
     }
 
     /**
@@ -38,7 +85,7 @@ public final class ScriptedRule {
      * @return the rule
      */
     public static ScriptedRule dropNth(int n) {
-        return new ScriptedRule(positive(n), null, 1, null, "drop=" + n);
+        return new ScriptedRule(positive(n), null, 1, null, "drop=" + n, true);
     }
 
     /**
@@ -50,7 +97,8 @@ public final class ScriptedRule {
      * @return the rule
      */
     public static ScriptedRule holdNth(int n, Duration until) {
-        return new ScriptedRule(positive(n), null, 1, notNegative(until), "hold=" + n + "@" + Setting.formatDuration(until));
+        return new ScriptedRule(positive(n), null, 1, notNegative(until), "hold=" + n + "@" + Setting.formatDuration(until),
+                true);
     }
 
     /**
@@ -62,7 +110,7 @@ public final class ScriptedRule {
      * @return the rule
      */
     public static ScriptedRule drop(Predicate<ByteBuffer> matcher, String description, int times) {
-        return new ScriptedRule(0, Objects.requireNonNull(matcher), positive(times), null, description);
+        return new ScriptedRule(0, Objects.requireNonNull(matcher), positive(times), null, description, false);
     }
 
     /**
@@ -76,7 +124,8 @@ public final class ScriptedRule {
      * @return the rule
      */
     public static ScriptedRule hold(Predicate<ByteBuffer> matcher, String description, int times, Duration until) {
-        return new ScriptedRule(0, Objects.requireNonNull(matcher), positive(times), notNegative(until), description);
+        return new ScriptedRule(0, Objects.requireNonNull(matcher), positive(times), notNegative(until), description,
+                false);
     }
 
     /**
@@ -109,10 +158,6 @@ public final class ScriptedRule {
         return description;
     }
 
-    /** Whether {@link #toString()} reads back with {@link FaultPlan#parse} (not for predicates). */
-    boolean isTextual() {
-        return matcher == null;
-    }
 
     @Override
     public String toString() {
@@ -122,7 +167,7 @@ public final class ScriptedRule {
     /** Rules from the text form are equal when they read the same; predicate rules only to themselves. */
     @Override
     public boolean equals(Object o) {
-        return this == o || (o instanceof ScriptedRule other && matcher == null && other.matcher == null
+        return this == o || (o instanceof ScriptedRule other && textual && other.textual
                 && description.equals(other.description));
     }
 

@@ -29,13 +29,13 @@ class FaultModelTest {
     @Test
     void everyItemReadsBackFromItsPrintedForm() {
         String text = "loss=0.1,burst=0.01:0.3:0.9,dup=0.05,reorder=0.1:20ms,delay=pareto:10ms:1.2:10m,corrupt=0.01:3,"
-                + "rate=1MiB,mtu=1500,partition=2s..5s,partition=10s..12s,drop=3,hold=2@5s";
+                + "rate=1MiB,mtu=1500,partition=2s..5s,partition=10s..12s,drop=3,hold=2@5s,drop=FIN,hold=SYN+ACK@1s";
         FaultModel model = FaultModel.parse(text);
         assertEquals(text, model.defaults().toString());
         assertEquals(model, FaultModel.parse(model.toString()));
         assertEquals(1 << 20, model.defaults().rateBytesPerSecond());
         assertEquals(2, model.defaults().partitions().size());
-        assertEquals(2, model.defaults().scripted().size());
+        assertEquals(4, model.defaults().scripted().size());
     }
 
     @Test
@@ -69,7 +69,8 @@ class FaultModelTest {
         "delay=pareto:10ms|fault item 'delay=pareto:10ms'",
         "mtu=20|fault item 'mtu=20': mtu must be 0 (none) or from 68 (RFC 791) to 65575, not 20",
         "drop=0|fault item 'drop=0': datagrams are counted from 1, not 0",
-        "hold=2|fault item 'hold=2': hold must be N@TIME",
+        "hold=2|fault item 'hold=2': hold must be N@TIME or FLAGS@TIME",
+        "drop=FYN|fault item 'drop=FYN': 'FYN' is not a TCP flag; flags: FIN, SYN, RST, PSH, ACK, URG, ECE, CWR",
         "partition=5s..2s|fault item 'partition=5s..2s': a partition must open at or after 0 and heal after it opens",
         "burst=0.1:0|fault item 'burst=0.1:0': burst r must be greater than 0",
         "10.0.0.300>*:loss=0.1|'10.0.0.300' is not an IPv4 address",

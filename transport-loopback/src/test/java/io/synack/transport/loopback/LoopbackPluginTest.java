@@ -65,8 +65,10 @@ class LoopbackPluginTest {
     void serviceLoaderFindsThePluginUnderItsName() {
         List<TransportPlugin> plugins = ServiceLoader.load(TransportPlugin.class).stream()
                 .map(ServiceLoader.Provider::get).toList();
-        assertEquals(1, plugins.stream().filter(p -> p.name().equals("loopback")).count());
-        assertInstanceOf(com.google.inject.Module.class, plugins.get(0));
+        List<TransportPlugin> loopback = plugins.stream().filter(p -> p.name().equals("loopback")).toList();
+        assertEquals(1, loopback.size());
+        assertInstanceOf(LoopbackPlugin.class, loopback.get(0));
+        assertInstanceOf(com.google.inject.Module.class, loopback.get(0));
     }
 
     @Test
