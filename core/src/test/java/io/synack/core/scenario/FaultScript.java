@@ -90,6 +90,11 @@ final class FaultScript implements TransportFactory {
         transports.get(source).send(destination, out);
     }
 
+    /** Sends raw bytes from {@code source}'s endpoint, as they are: no encoding, no checksum. */
+    void injectRaw(InetAddress source, InetAddress destination, byte[] bytes) throws SynackException {
+        transports.get(source).send(destination, ByteBuffer.wrap(bytes));
+    }
+
     @Override
     public Availability availability() {
         return inner.availability();
