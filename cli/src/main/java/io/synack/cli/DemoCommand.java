@@ -111,6 +111,9 @@ final class DemoCommand implements Callable<Integer> {
 
         List<String> failures = new ArrayList<>();
         try (Lab lab = new Lab(runSeed, model, config, config, pcap)) {
+            if (global.verbose) {
+                lab.logTransitions(spec.commandLine().getErr());
+            }
             Outcome outcome = run(lab, total, limit, failures);
             List<TraceEntry> entries = total > 0 ? lab.trace().summarised(4) : lab.trace().entries();
             String left = "client " + Lab.CLIENT.getHostAddress() + ":" + outcome.clientPort;

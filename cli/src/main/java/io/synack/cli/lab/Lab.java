@@ -105,6 +105,24 @@ public final class Lab implements AutoCloseable {
         return configured.isNone() ? FaultModel.of(base) : configured;
     }
 
+    /**
+     * Prints every state transition of both stacks, with its cause, as it happens ({@code -v}).
+     *
+     * @param err where to print
+     */
+    public void logTransitions(java.io.PrintWriter err) {
+        io.synack.api.ConnectionEventListener log = event -> {
+            if (event instanceof io.synack.api.ConnectionEvent.StateChanged s) {
+                err.printf(java.util.Locale.ROOT, "%10.3f ms  %-22s %s => %s  (%s)%n", event.timeNanos() / 1e6,
+                        s.connection().local().getAddress().getHostAddress() + ":" + s.connection().local().getPort(),
+                        s.from(), s.to(), s.cause());
+                err.flush();
+            }
+        };
+        client.addEventListener(log);
+        server.addEventListener(log);
+    }
+
     /** The client stack. */
     public TcpStack client() {
         return client;
