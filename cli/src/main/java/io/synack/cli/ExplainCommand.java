@@ -36,11 +36,16 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "explain", mixinStandardHelpOptions = true,
         description = {"Run one of the seed's questions as an experiment, with the mechanism and without it.",
-            "TOPIC: time-wait (why wait 2MSL in TIME-WAIT)."})
+            "TOPIC: three-way (why three segments open a connection), four-way (why four close it),",
+            "       time-wait (why wait 2MSL in TIME-WAIT)."})
 final class ExplainCommand implements Callable<Integer> {
 
     /** The experiments. */
     enum Topic {
+        /** Why three segments open a connection: a stale SYN must not open one nobody asked for. */
+        THREE_WAY("three-way"),
+        /** Why four segments close one: each direction closes on its own (half-close). */
+        FOUR_WAY("four-way"),
         /** Why TIME-WAIT lasts 2×MSL: old duplicates must die before the 4-tuple is reused. */
         TIME_WAIT("time-wait");
 
@@ -81,7 +86,7 @@ final class ExplainCommand implements Callable<Integer> {
     GlobalOptions global;
 
     @Parameters(index = "0", paramLabel = "TOPIC", converter = TopicConverter.class,
-            description = "What to explain: time-wait.")
+            description = "What to explain: three-way, four-way or time-wait.")
     Topic topic;
 
     @Option(names = "--lang", paramLabel = "LANG", defaultValue = "en", description = "en (default) or zh.")
@@ -100,6 +105,16 @@ final class ExplainCommand implements Callable<Integer> {
         SynackRuntime runtime = Composition.runtime(global);
         EngineConfig base = EngineConfig.from(runtime.settings()).withRfc1337(true);
         boolean zh = lang.equals("zh");
+        boolean shown = switch (topic) {
+            case THREE_WAY -> threeWay(out, base, zh);
+            case FOUR_WAY -> fourWay(out, base, zh);
+            case TIME_WAIT -> timeWait(out, base, zh);
+        };
+        out.flush();
+        return shown ? 0 : 1;
+    }
+
+    private boolean timeWait(PrintWriter out, EngineConfig base, boolean zh) throws SynackException {
         out.println(zh
                 ? "为什么 TIME-WAIT 要等 2MSL？让旧连接在网络中残留的重复报文全部消失，新连接（同样的四元组）才不会把它们当成自己的数据。"
                 : "Why wait 2MSL in TIME-WAIT? So that every duplicate of the old connection still in the network has died "
@@ -133,8 +148,164 @@ final class ExplainCommand implements Callable<Integer> {
                                 + "and the old duplicate met TIME-WAIT and was discarded.")
                 : (zh ? "实验没有得到预期结果。" : "The experiment did not show the expected difference: with TIME-WAIT the client read \""
                         + with.received + "\", without it \"" + without.received + "\"."));
-        out.flush();
-        return shown ? 0 : 1;
+        return shown;
+    }
+
+    /** What one run of the "why three?" or "why four?" experiment showed. */
+    private record Observed(String ladder, int accepted, String serverSaw, long responseBytes, String clientSaw) {}
+
+    private boolean threeWay(PrintWriter out, EngineConfig base, boolean zh) throws SynackException {
+        out.println(zh
+                ? "为什么是三次握手而不是两次？为了防止一个早已失效的连接请求（在网络中滞留的旧 SYN）突然到达服务器，"
+                        + "使服务器以为有人要建立连接而白白等待、浪费资源。三次握手时，客户端不会确认这个连接，服务器就知道没人要它。"
+                : "Why three segments, not two? So that an old connection request that lingered in the network cannot "
+                        + "open a connection nobody asked for. With three, the client never confirms the server's reply to "
+                        + "the stale SYN, so the server learns that no connection was wanted.");
+        out.println(zh
+                ? "实验：客户端从 40000 端口发出的 SYN 被网络滞留到 3 秒；客户端 0.5 秒后放弃了这次连接。旧 SYN 随后到达服务器。"
+                : "Staged: the client's SYN from port 40000 is held by the network until t=3s; the client gave up on "
+                        + "that connection after 0.5 s. Then the stale SYN reaches the server.");
+        out.println();
+        Observed with = staleSyn(base);
+        Observed without = staleSyn(base.withUnsafe(true, false));
+        section(out, zh ? "== 三次握手 ==" : "== with the three-way handshake ==", with.ladder(),
+                accepted(zh, with));
+        section(out, zh ? "== 两次握手（synack.tcp.unsafe.two-way-handshake=true，不安全）=="
+                : "== with a two-way handshake (synack.tcp.unsafe.two-way-handshake=true: UNSAFE) ==",
+                without.ladder(), accepted(zh, without));
+        boolean shown = with.accepted() == 0 && without.accepted() == 1;
+        out.println(shown
+                ? (zh ? "结论：两次握手时，服务器应用接受了一个没有任何客户端请求的连接；三次握手时，客户端用 RST 回答，服务器回到 LISTEN，什么也没保留。"
+                        : "Verdict: with two segments the server application accepted a connection no client asked for; "
+                                + "with three, the client answered the server's SYN,ACK with RST and the server went back to "
+                                + "LISTEN holding nothing.")
+                : (zh ? "实验没有得到预期结果。" : "The experiment did not show the expected difference (accepted: "
+                        + with.accepted() + " with three, " + without.accepted() + " with two)."));
+        return shown;
+    }
+
+    private static String accepted(boolean zh, Observed o) {
+        return zh ? "服务器应用接受的连接数：" + o.accepted() + "；" + o.serverSaw()
+                : "connections the server application accepted: " + o.accepted() + "; " + o.serverSaw();
+    }
+
+    private Observed staleSyn(EngineConfig config) throws SynackException {
+        ScriptedRule holdSyn = ScriptedRule.holdFirstWithFlags("SYN", Duration.ofSeconds(3));
+        FaultPlan plain = FaultPlan.builder().delay(DelayDistribution.fixed(Duration.ofMillis(1))).build();
+        FaultModel model = FaultModel.of(plain).withPath(Lab.CLIENT, Lab.SERVER, plain.toBuilder().script(holdSyn).build());
+        try (Lab lab = new Lab(1, model, config, config, null)) {
+            long release = Duration.ofSeconds(3).toNanos();
+            lab.simulation().scheduler().schedule(release, () -> lab.trace().note(release,
+                    "the network releases the stale SYN (sent at 0 ms)"));
+            TcpListener listener = lab.server().listen(Lab.SERVER_PORT, 8);
+            int[] accepted = {0};
+            StringBuilder serverSaw = new StringBuilder();
+            acceptAll(listener, accepted, serverSaw);
+            CompletableFuture<TcpConnection> attempt = ((io.synack.core.driver.DrivenStack) lab.client())
+                    .connectAsync(new InetSocketAddress(Lab.SERVER, Lab.SERVER_PORT), CLIENT_PORT, Duration.ofMillis(500));
+            lab.simulation().runFor(Duration.ofSeconds(10));
+            if (!attempt.isCompletedExceptionally()) {
+                serverSaw.append(" (the client's own attempt did not time out)");
+            }
+            String saw = serverSaw.length() == 0 ? "the server holds no connection" : serverSaw.toString().trim();
+            listener.close();
+            lab.runUntilIdle();
+            return new Observed(ladder(lab, lab.trace().entries()), accepted[0], saw, 0, "");
+        }
+    }
+
+    /** Accepts every connection; records what the application then sees on it. */
+    private static void acceptAll(TcpListener listener, int[] accepted, StringBuilder saw) {
+        listener.acceptAsync().whenComplete((c, failure) -> {
+            if (c == null) {
+                return;
+            }
+            accepted[0]++;
+            saw.append(" the application got a connection from ").append(c.id().remote())
+                    .append(" and waited for a request;");
+            c.closeFuture().thenAccept(reason -> saw.append(" it ended ").append(reason).append('.'));
+            acceptAll(listener, accepted, saw);
+        });
+    }
+
+    private boolean fourWay(PrintWriter out, EngineConfig base, boolean zh) throws SynackException {
+        out.println(zh
+                ? "为什么挥手是四次？TCP 是全双工的：FIN 只表示\"我没有数据要发了\"，对方还可以继续发送，直到它也发出 FIN。"
+                        + "所以两个方向各自关闭：FIN + ACK，两次。"
+                : "Why four segments to close? TCP is full duplex: a FIN only says \"I have nothing more to send\"; the "
+                        + "other side may keep sending until it, too, sends its FIN. So each direction closes on its own: "
+                        + "FIN + ACK, twice.");
+        out.println(zh
+                ? "实验：客户端发送请求 \"GET\" 后关闭自己的发送方向（FIN），然后读取回应；服务器读完请求后发送 " + RESPONSE_BYTES
+                        + " 字节的回应，再关闭。"
+                : "Staged: the client sends the request \"GET\" and shuts down its sending direction (FIN), then reads "
+                        + "the response; the server reads the request to its end, sends a " + RESPONSE_BYTES
+                        + "-byte response and closes.");
+        out.println();
+        Observed with = halfClose(base);
+        Observed without = halfClose(base.withUnsafe(false, true));
+        section(out, zh ? "== 四次挥手（半关闭）==" : "== with the four-way close (half-close) ==", with.ladder(),
+                response(zh, with));
+        section(out, zh ? "== 收到第一个 FIN 就关闭整个连接（synack.tcp.unsafe.close-on-first-fin=true，不安全）=="
+                : "== closing the whole connection on the first FIN (synack.tcp.unsafe.close-on-first-fin=true: UNSAFE) ==",
+                without.ladder(), response(zh, without));
+        boolean shown = with.responseBytes() == RESPONSE_BYTES && without.responseBytes() < RESPONSE_BYTES;
+        out.println(shown
+                ? (zh ? "结论：把第一个 FIN 当作关闭整个连接时，服务器的回应被截断（客户端只收到 " + without.responseBytes()
+                        + " 字节）；四次挥手时，客户端收到了全部 " + RESPONSE_BYTES + " 字节。"
+                        : "Verdict: closing the whole connection on the first FIN cut the server's response off (the client "
+                                + "received " + without.responseBytes() + " bytes); with the four-way close it received all "
+                                + RESPONSE_BYTES + ".")
+                : (zh ? "实验没有得到预期结果。" : "The experiment did not show the expected difference (response bytes: "
+                        + with.responseBytes() + " with four, " + without.responseBytes() + " without)."));
+        return shown;
+    }
+
+    private static final int RESPONSE_BYTES = 65_536;
+
+    private static String response(boolean zh, Observed o) {
+        return zh ? "客户端收到回应 " + o.responseBytes() + " 字节；服务器：" + o.serverSaw()
+                : "the client received " + o.responseBytes() + " response bytes; the server: " + o.serverSaw();
+    }
+
+    private Observed halfClose(EngineConfig config) throws SynackException {
+        FaultModel model = FaultModel.of(FaultPlan.builder().delay(DelayDistribution.fixed(Duration.ofMillis(1))).build());
+        try (Lab lab = new Lab(1, model, config, config, null)) {
+            TcpListener listener = lab.server().listen(Lab.SERVER_PORT, 8);
+            CompletableFuture<TcpConnection> accepted = listener.acceptAsync().toCompletableFuture();
+            TcpConnection client = lab.await(lab.client().connectAsync(new InetSocketAddress(Lab.SERVER, Lab.SERVER_PORT)),
+                    LIMIT);
+            TcpConnection server = lab.await(accepted, LIMIT);
+            lab.await(StreamPumps.write(client, "GET".getBytes(StandardCharsets.US_ASCII), true), LIMIT);
+            CompletableFuture<StreamPumps.Received> response = StreamPumps.read(client, Long.MAX_VALUE);
+            lab.await(StreamPumps.read(server, Long.MAX_VALUE), LIMIT);
+            String serverSaw;
+            try {
+                lab.await(StreamPumps.write(server, 7, RESPONSE_BYTES, false), LIMIT);
+                serverSaw = "sent its whole response";
+            } catch (SynackException e) {
+                serverSaw = "could not send its response: " + e.getMessage();
+            }
+            server.close();
+            long received = lab.await(response, LIMIT).bytes();
+            client.close();
+            listener.close();
+            lab.runUntilIdle();
+            return new Observed(ladder(lab, lab.trace().summarised(3)), 1, serverSaw, received, "");
+        }
+    }
+
+    private void section(PrintWriter out, String title, String ladder, String result) {
+        out.println(title);
+        out.print(ladder);
+        out.println(result);
+        out.println();
+    }
+
+    private String ladder(Lab lab, java.util.List<io.synack.core.trace.TraceEntry> entries) {
+        return new LadderDiagram(!noColor && System.console() != null, false).render(
+                "client " + Lab.CLIENT.getHostAddress(), "server " + Lab.SERVER.getHostAddress() + ":" + Lab.SERVER_PORT,
+                entries);
     }
 
     private final class Result {

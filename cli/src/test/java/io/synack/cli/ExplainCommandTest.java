@@ -27,6 +27,27 @@ class ExplainCommandTest {
     }
 
     @Test
+    void threeWayShowsAStaleSynOpeningAConnectionOnlyWithTwoSegments(QuarkusMainLauncher launcher) {
+        LaunchResult result = launcher.launch("explain", "three-way", "--no-color");
+        assertEquals(0, result.exitCode(), result.getOutput() + result.getErrorOutput());
+        String out = result.getOutput();
+        assertTrue(out.contains("connections the server application accepted: 0; the server holds no connection"), out);
+        assertTrue(out.contains("connections the server application accepted: 1; the application got a connection"), out);
+        assertTrue(out.lines().anyMatch(l -> l.contains("[R] seq 1") && l.contains("|--")), "the client answers RST: " + out);
+        assertTrue(out.contains("Verdict: with two segments the server application accepted a connection no client"), out);
+    }
+
+    @Test
+    void fourWayShowsTheResponseCutOffWithoutHalfClose(QuarkusMainLauncher launcher) {
+        LaunchResult result = launcher.launch("explain", "four-way", "--no-color");
+        assertEquals(0, result.exitCode(), result.getOutput() + result.getErrorOutput());
+        String out = result.getOutput();
+        assertTrue(out.contains("the client received 65536 response bytes; the server: sent its whole response"), out);
+        assertTrue(out.contains("the client received 0 response bytes; the server: could not send its response"), out);
+        assertTrue(out.contains("Verdict: closing the whole connection on the first FIN cut the server's response off"), out);
+    }
+
+    @Test
     void chineseExplanations(QuarkusMainLauncher launcher) {
         LaunchResult result = launcher.launch("explain", "time-wait", "--lang", "zh", "--no-color");
         assertEquals(0, result.exitCode());

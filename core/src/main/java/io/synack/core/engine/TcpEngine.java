@@ -99,6 +99,11 @@ public final class TcpEngine implements Engine {
         this.isnGenerator = isnGenerator;
         this.ports = ports;
         this.challengeAcks = new ChallengeAckLimiter(config.challengeAckLimit());
+        if (config.unsafeTwoWayHandshake() || config.unsafeCloseOnFirstFin()) {
+            LOG.warn("{}: UNSAFE experiment switches on (two-way handshake: {}, close on first FIN: {}): this "
+                    + "is not TCP; use only to see what the mechanism prevents", localAddress.getHostAddress(),
+                    config.unsafeTwoWayHandshake(), config.unsafeCloseOnFirstFin());
+        }
         if (config.mslNanos() == 0) {
             LOG.warn("{}: synack.tcp.msl = 0 removes TIME-WAIT: delayed segments of a closed connection can be "
                     + "taken for data of a new one on the same ports (RFC 9293 §3.4.2). Unsafe outside experiments.",
@@ -253,6 +258,12 @@ public final class TcpEngine implements Engine {
         connections.put(key, tcb.handle);
         setState(tcb, TcpState.SYN_RECEIVED, "rcv SYN; snd SYN,ACK", now);
         sendSynAck(tcb, false, now);
+        if (config.unsafeTwoWayHandshake()) {
+            // UNSAFE experiment (synack.tcp.unsafe.two-way-handshake), the seed's "why three?": the
+            // connection counts as open without the peer confirming it wanted one, so a stale SYN
+            // (RFC 9293 §3.5, Figure 8) hands the application a connection nobody asked for.
+            establish(tcb, "UNSAFE two-way handshake: snd SYN,ACK", now);
+        }
     }
 
     /** RFC 9293 §3.10.7.3: SYN-SENT. */
@@ -658,7 +669,16 @@ public final class TcpEngine implements Engine {
             tcb.finReceived = true;
             events.add(new ConnectionEvent.PeerClosed(tcb.id, now));
             switch (state) {
-                case SYN_RECEIVED, ESTABLISHED -> setState(tcb, TcpState.CLOSE_WAIT, "rcv FIN; snd ACK", now);
+                case SYN_RECEIVED, ESTABLISHED -> {
+                    setState(tcb, TcpState.CLOSE_WAIT, "rcv FIN; snd ACK", now);
+                    if (config.unsafeCloseOnFirstFin()) {
+                        // UNSAFE experiment (synack.tcp.unsafe.close-on-first-fin), the seed's "why
+                        // four?": treat the peer's FIN as closing both directions, so our FIN follows at
+                        // once and nothing more can be sent. RFC 9293 §3.6 keeps the directions apart.
+                        tcb.finQueued = true;
+                        setState(tcb, TcpState.LAST_ACK, "UNSAFE close on first FIN; snd FIN", now);
+                    }
+                }
                 case FIN_WAIT_1 -> {
                     if (tcb.finAcked()) {
                         sendAck(tcb);
@@ -1329,6 +1349,11 @@ public final class TcpEngine implements Engine {
     private void enterTimeWait(Tcb tcb, String cause, long now) {
         setState(tcb, TcpState.TIME_WAIT, cause, now);
         detach(tcb);
+        if (config.unsafeTwoWayHandshake() || config.unsafeCloseOnFirstFin()) {
+            LOG.warn("{}: UNSAFE experiment switches on (two-way handshake: {}, close on first FIN: {}): this "
+                    + "is not TCP; use only to see what the mechanism prevents", localAddress.getHostAddress(),
+                    config.unsafeTwoWayHandshake(), config.unsafeCloseOnFirstFin());
+        }
         if (config.mslNanos() == 0) {
             // MSL 0 (unsafe, warned at creation): no TIME-WAIT at all.
             setStateDetached(tcb, TcpState.CLOSED, "2MSL timeout (MSL = 0)", now);
@@ -1377,6 +1402,11 @@ public final class TcpEngine implements Engine {
     private void setStateDetached(Tcb tcb, TcpState to, String cause, long now) {
         TcpState from = tcb.state;
         tcb.state = to;
+        if (config.unsafeTwoWayHandshake() || config.unsafeCloseOnFirstFin()) {
+            LOG.warn("{}: UNSAFE experiment switches on (two-way handshake: {}, close on first FIN: {}): this "
+                    + "is not TCP; use only to see what the mechanism prevents", localAddress.getHostAddress(),
+                    config.unsafeTwoWayHandshake(), config.unsafeCloseOnFirstFin());
+        }
         if (config.mslNanos() == 0) {
             stats.transition(from, to); // with TIME-WAIT, removeTimeWait counts the transition
         }
