@@ -45,6 +45,16 @@ class DemoCommandTest {
     }
 
     @Test
+    void realTimeRunsTheSameExchangeOnTwoEventLoopsWithAShortMsl(QuarkusMainLauncher launcher) {
+        LaunchResult result = launcher.launch("demo", "--real-time", "--no-color", "-v");
+        assertEquals(0, result.exitCode(), result.getOutput() + result.getErrorOutput());
+        assertTrue(result.getOutput().contains("in real time (MSL 1s)"), result.getOutput());
+        assertTrue(result.getOutput().contains("close: client GRACEFUL, server GRACEFUL; connections left: client 0, server 0"),
+                result.getOutput());
+        assertTrue(result.getErrorOutput().contains("TIME-WAIT => CLOSED  (2MSL timeout)"), result.getErrorOutput());
+    }
+
+    @Test
     void badFaultSpecIsAUsageError(QuarkusMainLauncher launcher) {
         LaunchResult result = launcher.launch("demo", "--faults", "loss=lots");
         assertEquals(2, result.exitCode());
