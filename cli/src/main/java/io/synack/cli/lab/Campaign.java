@@ -231,6 +231,7 @@ public final class Campaign {
         }
         boolean finished = sim.runUntil(() -> pairs.stream().allMatch(Pair::done), TIME_BOUND);
         if (!finished) {
+            int pending = sim.scheduler().pendingTasks();
             for (Pair p : pairs) {
                 if (!p.done()) {
                     boolean peerAborted = p.plan.aborter != 0;
@@ -242,7 +243,8 @@ public final class Campaign {
                     boolean halfOpen = p.client.connection != null && p.server.connection == null;
                     if (!peerAborted && !halfOpen) {
                         violations.add("invariant 2 (ends within " + TIME_BOUND + "): " + p.name()
-                                + " not finished: client " + state(p.client) + ", server " + state(p.server));
+                                + " not finished after " + Duration.ofNanos(sim.now()) + " (" + pending + " timers/tasks pending): client "
+                                + describe(p.client) + ", server " + describe(p.server));
                     }
                     abortIfOpen(p.client);
                     abortIfOpen(p.server);
@@ -396,8 +398,15 @@ public final class Campaign {
         }
     }
 
-    private static String state(Side side) {
-        return side.connection == null ? "none" : side.connection.state().toString();
+    private static String describe(Side side) {
+        if (side.connection == null) {
+            return "none";
+        }
+        io.synack.api.ConnectionStatistics st = side.connection.statistics();
+        return side.connection.state() + " [sent " + st.bytesSent() + " B, received " + st.bytesReceived()
+                + " B, retransmissions " + st.retransmissions() + ", snd.wnd " + st.sendWindow() + ", rcv.wnd "
+                + st.receiveWindow() + ", written " + (side.written != null && side.written.isDone()) + ", read "
+                + (side.read != null && side.read.isDone()) + "]";
     }
 
     private static long streamSeed(long seed, int index, int direction) {

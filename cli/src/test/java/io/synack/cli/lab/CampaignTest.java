@@ -19,7 +19,16 @@ class CampaignTest {
     /** Runs in CI (the issue asks for at least 2,000); override with -Dsynack.campaign.runs. */
     static final int RUNS = Integer.getInteger("synack.campaign.runs", 2000);
     static final long FIRST_SEED = Long.getLong("synack.campaign.seed", 1);
-    /** Small transfers keep a run cheap; the CLI's default is 256 KiB. */
+    /**
+     * Small transfers keep a run cheap; the CLI's default is 256 KiB. Known engine failures (see the
+     * campaign report of issue 5): with transfers of 64 KiB and more, under loss (e.g.
+     * {@code loss=0.1,delay=10ms}, seed 100005 with {@code --clients 1 --max-bytes 262144}) or under
+     * variable delay that reorders ({@code delay=20ms..173ms}), a receiver stops accepting the
+     * sender's retransmissions: the sender retransmits about every 2 s for 30 minutes without
+     * backing off or giving up, and the connection never closes (invariant 2). The CI slice keeps to
+     * 4 KiB per direction, where all mixes pass; run {@code -Dsynack.campaign.maxBytes=262144} to see
+     * the failures.
+     */
     static final long MAX_BYTES = Long.getLong("synack.campaign.maxBytes", 4096);
 
     @Test
