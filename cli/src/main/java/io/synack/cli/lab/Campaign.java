@@ -252,6 +252,17 @@ public final class Campaign {
             }
         }
         sim.runUntilIdle();
+        for (Pair p : pairs) {
+            // The peer of an aborting application may have become ESTABLISHED only after the
+            // abort (a late or duplicated ACK of its SYN-ACK) and, while it only waits to read,
+            // nothing ever tells it the other end is gone (RFC 9293 §3.5.1, half-open): the
+            // application gives up, as above.
+            if (p.plan.aborter != 0) {
+                abortIfOpen(p.client);
+                abortIfOpen(p.server);
+            }
+        }
+        sim.runUntilIdle();
         listener.close();
         sim.runUntilIdle();
         for (Pair p : pairs) {
@@ -260,7 +271,9 @@ public final class Campaign {
             for (Side side : new Side[] {p.client, p.server}) {
                 if (side.connection != null && side.connection.state() != TcpState.CLOSED) {
                     violations.add("invariant 2 (ends CLOSED): " + side.connection.id() + " is "
-                            + side.connection.state() + " after the run");
+                            + side.connection.state() + " after the run (client: " + (p.connectFailure != null
+                                    ? "connect failed: " + p.connectFailure : describe(p.client) + " closed "
+                                    + p.client.connection.closeFuture().toCompletableFuture().getNow(null)) + ")");
                 }
             }
         }
