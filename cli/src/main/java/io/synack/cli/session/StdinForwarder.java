@@ -8,8 +8,8 @@ import java.io.InputStream;
  * Copies standard input to the current connection, on one daemon thread for the whole command
  * (so that {@code listen --keep-open} never has two readers on one stdin). End of input
  * half-closes the current connection (RFC 9293 §3.6: CLOSE of our direction, a FIN after the
- * queued data) and every later one, as {@code nc -k} does. Bytes read while no connection is
- * attached are discarded.
+ * queued data) and every later one, as {@code nc -k} does. Input is read only while a connection
+ * is attached; bytes read as a connection ends wait for the next one.
  */
 public final class StdinForwarder {
 
@@ -36,10 +36,22 @@ public final class StdinForwarder {
      * @param connection the connection, or null to detach
      */
     public void attach(TcpConnection connection) {
-        current = connection;
-        if (connection != null && endOfInput) {
+        boolean ended;
+        synchronized (this) {
+            current = connection;
+            ended = endOfInput;
+            notifyAll();
+        }
+        if (connection != null && ended) {
             connection.shutdownOutput();
         }
+    }
+
+    private synchronized TcpConnection awaitConnection() throws InterruptedException {
+        while (current == null) {
+            wait();
+        }
+        return current;
     }
 
     /** Whether standard input has ended. */
@@ -51,20 +63,28 @@ public final class StdinForwarder {
         byte[] buffer = new byte[16 * 1024];
         while (true) {
             int n;
+            TcpConnection c;
             try {
+                awaitConnection();
                 n = in.read(buffer);
+                c = awaitConnection();
             } catch (IOException e) {
                 n = -1;
+                c = current;
+            } catch (InterruptedException e) {
+                return;
             }
-            TcpConnection c = current;
             if (n < 0) {
-                endOfInput = true;
+                synchronized (this) {
+                    endOfInput = true;
+                    c = current;
+                }
                 if (c != null) {
                     c.shutdownOutput();
                 }
                 return;
             }
-            if (c == null || n == 0) {
+            if (n == 0) {
                 continue;
             }
             try {
