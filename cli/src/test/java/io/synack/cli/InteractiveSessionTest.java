@@ -109,6 +109,7 @@ class InteractiveSessionTest {
         assertEquals(130, p.exitValue(), err);
         assertTrue(err.contains("interrupted: connection 127.0.0.1:"), err);
         assertTrue(err.contains("aborted (RST sent)"), err);
+        assertTrue(err.contains("ESTABLISHED -> CLOSED (ABORT"), err);
         assertTrue(!err.contains("FIN-WAIT-1"), "an abort sends no FIN: " + err);
     }
 

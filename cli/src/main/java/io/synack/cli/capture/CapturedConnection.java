@@ -120,6 +120,7 @@ public record CapturedConnection(InetSocketAddress left, InetSocketAddress right
                     Integer.toUnsignedLong(c.ack()), c.window(), c.payloadLength(), c.options(), DatagramFate.SENT, ""));
             states.segment(c.time(), fromLeft, c.flags(), c.seq(), c.ack(), c.payloadLength());
         }
+        states.finish(segments.get(segments.size() - 1).time());
         return new CapturedConnection(left, right, List.copyOf(entries), streams, undecodable);
     }
 

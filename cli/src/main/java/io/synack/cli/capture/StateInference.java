@@ -13,8 +13,15 @@ import java.util.List;
  * <p>The capture point sits between the two sides, so a state is placed at the segment that
  * causes it: the sender's transition when it sends (SYN: SYN-SENT; SYN,ACK: SYN-RECEIVED; FIN:
  * FIN-WAIT-1 or LAST-ACK), the receiver's when it would receive (an ACK of its SYN: ESTABLISHED; an
- * ACK of its FIN: FIN-WAIT-2, TIME-WAIT from CLOSING, CLOSED from LAST-ACK; a FIN: CLOSE-WAIT,
- * CLOSING or TIME-WAIT; RST: CLOSED). As in RFC 9293 §3.10.7.4 the ACK field of a segment is
+ * ACK of its FIN: FIN-WAIT-2, TIME-WAIT from CLOSING, CLOSED from LAST-ACK; RST: CLOSED).
+ *
+ * <p>A FIN is the one case where the capture order can mislead: in a simultaneous close each
+ * side sends its FIN before the other's arrives, yet the capture shows one first. So the receipt
+ * of a FIN (CLOSE-WAIT, CLOSING or TIME-WAIT) is placed where the capture proves it: at the
+ * receiver's first segment that acknowledges the FIN, or at the next segment from the FIN's sender
+ * (which arrived after the FIN), whichever comes first; a segment the receiver sends before that
+ * (its own FIN with an older ACK) was sent before the FIN arrived. At the end of the capture a FIN
+ * still unproven is taken as received. As in RFC 9293 §3.10.7.4 the ACK field of a segment is
  * processed before its FIN bit. The receiver is assumed to accept what the capture shows (no
  * window checks), a retransmitted SYN or FIN changes nothing, and the side that answers the SYN
  * starts in LISTEN. If the capture begins after the handshake, both sides start ESTABLISHED.
@@ -30,6 +37,7 @@ public final class StateInference {
         boolean sentFin;
         int finAck;
         boolean gotFin;
+        boolean pendingFin;
     }
 
     private final Side left = new Side();
@@ -70,9 +78,19 @@ public final class StateInference {
         boolean syn = (flags & SYN) != 0;
         boolean fin = (flags & FIN) != 0;
         boolean hasAck = (flags & ACK) != 0;
+        if (sender.pendingFin && hasAck && covers(ack, receiver.finAck)) {
+            // The sender acknowledges the receiver's FIN: it had received it.
+            finReceived(sender, timeNanos);
+        }
+        if (receiver.pendingFin) {
+            // A later segment from the FIN's sender arrives: the FIN (in sequence) arrived first.
+            finReceived(receiver, timeNanos);
+        }
         if ((flags & RST) != 0) {
             // RFC 9293 §3.10.7: an acceptable RST deletes the TCB on both ends; the sender of a
             // RST has none (or just ABORTed it).
+            sender.pendingFin = false;
+            receiver.pendingFin = false;
             enter(sender, TcpState.CLOSED, timeNanos);
             if (receiver.state != TcpState.LISTEN) {
                 enter(receiver, TcpState.CLOSED, timeNanos);
@@ -104,14 +122,34 @@ public final class StateInference {
         if (hasAck) {
             acknowledged(receiver, ack, syn, timeNanos);
         }
-        if (fin && !receiver.gotFin && receiver.state != null) {
+        if (fin && !receiver.gotFin) {
             receiver.gotFin = true;
-            switch (receiver.state) {
-                case ESTABLISHED, SYN_RECEIVED -> enter(receiver, TcpState.CLOSE_WAIT, timeNanos);
-                case FIN_WAIT_1 -> enter(receiver, TcpState.CLOSING, timeNanos);
-                case FIN_WAIT_2 -> enter(receiver, TcpState.TIME_WAIT, timeNanos);
-                default -> { }
-            }
+            receiver.pendingFin = true;
+        }
+    }
+
+    /**
+     * The end of the capture: a FIN whose receipt nothing proved is taken as received.
+     *
+     * @param timeNanos the time of the last segment
+     */
+    public void finish(long timeNanos) {
+        if (left.pendingFin) {
+            finReceived(left, timeNanos);
+        }
+        if (right.pendingFin) {
+            finReceived(right, timeNanos);
+        }
+    }
+
+    /** RFC 9293 §3.10.7.4, eighth step: the FIN bit in each state. */
+    private void finReceived(Side side, long timeNanos) {
+        side.pendingFin = false;
+        switch (side.state) {
+            case ESTABLISHED, SYN_RECEIVED -> enter(side, TcpState.CLOSE_WAIT, timeNanos);
+            case FIN_WAIT_1 -> enter(side, TcpState.CLOSING, timeNanos);
+            case FIN_WAIT_2 -> enter(side, TcpState.TIME_WAIT, timeNanos);
+            default -> { }
         }
     }
 
