@@ -56,7 +56,6 @@ public final class TcpEngine implements Engine {
     static final int DEFAULT_MSS_IPV6 = 1220;
     /** Without window scaling (a later issue) the window field tops out here. */
     private static final int MAX_WINDOW = 65535;
-    private static final long SECOND = 1_000_000_000L;
 
     private final InetAddress localAddress;
     private final EngineConfig config;
@@ -67,6 +66,7 @@ public final class TcpEngine implements Engine {
     private final TransmitQueue transmit = new TransmitQueue();
     private final ArrayDeque<ConnectionEvent> events = new ArrayDeque<>();
     private final EngineStatistics stats = new EngineStatistics();
+    private final ChallengeAckLimiter challengeAcks;
 
     private final Object2IntHashMap<ConnectionKey> connections = new Object2IntHashMap<>(-1);
     private final ConnectionKey probe = new ConnectionKey();
@@ -80,8 +80,6 @@ public final class TcpEngine implements Engine {
     private final Int2ObjectHashMap<Listener> listenersByPort = new Int2ObjectHashMap<>();
     private Listener[] listeners = new Listener[8];
 
-    private long challengeWindowStart = Long.MIN_VALUE;
-    private int challengeCount;
     /** An ISS imposed on the next passive child (reopen from TIME-WAIT), or 0 with the flag off. */
     private boolean forcedIssPending;
     private int forcedIss;
@@ -100,6 +98,7 @@ public final class TcpEngine implements Engine {
         this.config = config;
         this.isnGenerator = isnGenerator;
         this.ports = ports;
+        this.challengeAcks = new ChallengeAckLimiter(config.challengeAckLimit());
         if (config.mslNanos() == 0) {
             LOG.warn("{}: synack.tcp.msl = 0 removes TIME-WAIT: delayed segments of a closed connection can be "
                     + "taken for data of a new one on the same ports (RFC 9293 §3.4.2). Unsafe outside experiments.",
@@ -130,6 +129,20 @@ public final class TcpEngine implements Engine {
         return new TcpEngine(localAddress, config, new SipHashIsnGenerator(k0, k1),
                 new EphemeralPortSelector(config.ephemeralLow(), config.ephemeralHigh(), k1 ^ 0x6a09e667f3bcc908L,
                         k0 ^ 0xbb67ae8584caa73bL));
+    }
+
+    /**
+     * As {@link #create(InetAddress, EngineConfig, RandomGenerator)} with every secret derived from
+     * {@code seed}; fits {@code io.synack.core.driver.EngineFactory}:
+     * {@code (address, seed) -> TcpEngine.create(address, config, seed)}.
+     *
+     * @param localAddress this stack's IP address
+     * @param config validated configuration
+     * @param seed the stack's seed (from a strong random source outside simulations)
+     * @return the engine
+     */
+    public static TcpEngine create(InetAddress localAddress, EngineConfig config, long seed) {
+        return create(localAddress, config, new java.util.SplittableRandom(seed));
     }
 
     @Override
@@ -208,6 +221,12 @@ public final class TcpEngine implements Engine {
             stats.drop(DropReason.SYN_FIN); // Linux tcp_rcv_state_process: SYN+FIN in LISTEN is discarded
             return;
         }
+        if (remote.isMulticastAddress() || remote.isAnyLocalAddress()) {
+            // RFC 9293 §3.9.2 (MUST-63 family): a SYN from a broadcast/multicast or unspecified
+            // source cannot start a connection; discard it silently.
+            stats.drop(DropReason.BAD_ADDRESS);
+            return;
+        }
         if (l.full()) {
             stats.drop(DropReason.BACKLOG_FULL); // Linux: silently dropped, the peer retransmits its SYN
             return;
@@ -284,12 +303,13 @@ public final class TcpEngine implements Engine {
             // "If there are other controls or text in the segment, then continue processing at the
             // sixth step ... where the URG bit is checked"
             if (seg.payloadLength() > 0 || seg.has(Segment.FIN)) {
-                processText(tcb, seg, seg.seq + 1, now);
+                processText(tcb, seg, seg.seq + 1, now); // acknowledges the SYN with the text
                 if (tcb.detached || tcb.state == TcpState.CLOSED) {
                     return;
                 }
+            } else {
+                sendAck(tcb);
             }
-            sendAck(tcb);
             output(tcb, now);
             armTimer(tcb);
         } else {
@@ -483,7 +503,7 @@ public final class TcpEngine implements Engine {
         }
         // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated. If (SND.WL1 < SEG.SEQ
         // or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ,
-        // and SND.WL2 <- SEG.ACK." (MUST-? window update rule; duplicate ACKs below SND.UNA are ignored)
+        // and SND.WL2 <- SEG.ACK." Duplicate ACKs (below SND.UNA) change nothing.
         if (le(tcb.sndUna, ack) && (lt(tcb.sndWl1, seg.seq) || (tcb.sndWl1 == seg.seq && le(tcb.sndWl2, ack)))) {
             tcb.sndWnd = seg.window;
             tcb.maxSndWnd = Math.max(tcb.maxSndWnd, seg.window);
@@ -792,8 +812,9 @@ public final class TcpEngine implements Engine {
         }
         tcb.retransmits++;
         if (tcb.retransmits == config.r1()) {
-            // R1 (RFC 9293 §3.8.3): the path may be broken. No IP layer takes advice here; counted.
-            stats.drop("r1-reached");
+            // R1 (RFC 9293 §3.8.3, MUST-20): "pass negative advice to the IP layer". This stack's
+            // transports route nothing, so the advice is a log line for the operator.
+            LOG.info("{} in {}: {} retransmissions (R1): the path may be failing", tcb.id, tcb.state, tcb.retransmits);
         }
         tcb.rtt.backOff(); // RFC 6298 §5.5
         tcb.rttStart = -1; // Karn: never time a retransmitted segment
@@ -802,10 +823,10 @@ public final class TcpEngine implements Engine {
             next = Math.min(next, tcb.headSentAt + limit); // give up exactly at R2 (Linux clamps likewise)
         }
         tcb.rtoDeadline = next;
-        stats.retransmissions++;
-        tcb.retransmissionCount++;
         if (tcb.synUnacked()) {
             tcb.synRetransmitted = true;
+            stats.retransmissions++;
+            tcb.retransmissionCount++;
             if (tcb.state == TcpState.SYN_SENT) {
                 sendSyn(tcb, now); // RFC 6298 §5.4: retransmit the earliest segment not acknowledged
             } else {
@@ -851,6 +872,11 @@ public final class TcpEngine implements Engine {
         int rp = remote.getPort();
         if (ra == null || rp <= 0 || rp > 65535) {
             throw new IllegalArgumentException("remote must be a resolved address with a port 1..65535: " + remote);
+        }
+        if (ra.isMulticastAddress() || ra.isAnyLocalAddress()) {
+            // RFC 9293 §3.9.1.1 (MUST-46): an OPEN to a broadcast/multicast address is an error.
+            throw new IllegalArgumentException("cannot connect to " + ra.getHostAddress()
+                    + ": TCP connects to one unicast address (RFC 9293 §3.9.1.1)");
         }
         int lp = localPort;
         if (lp == 0) {
@@ -1450,7 +1476,8 @@ public final class TcpEngine implements Engine {
                 tcb.rttSeq = end;
             }
         } else {
-            stats.retransmissions += tcb.retransmits == 0 ? 1 : 0;
+            stats.retransmissions++; // after an RTO, everything from SND.UNA is sent again (go-back-N)
+            tcb.retransmissionCount++;
         }
         tcb.sndNxt = end;
         if (gt(end, tcb.sndMax)) {
@@ -1544,16 +1571,11 @@ public final class TcpEngine implements Engine {
 
     /** RFC 5961 §7: at most {@code challenge-ack.limit} challenge ACKs per second per stack. */
     private boolean challengeAllowed(long now) {
-        if (challengeWindowStart == Long.MIN_VALUE || now - challengeWindowStart >= SECOND) {
-            challengeWindowStart = now;
-            challengeCount = 0;
+        if (challengeAcks.tryAcquire(now)) {
+            return true;
         }
-        if (challengeCount >= config.challengeAckLimit()) {
-            stats.drop(DropReason.CHALLENGE_ACK_LIMITED);
-            return false;
-        }
-        challengeCount++;
-        return true;
+        stats.drop(DropReason.CHALLENGE_ACK_LIMITED);
+        return false;
     }
 
     // =============================================================================================
@@ -1604,17 +1626,23 @@ public final class TcpEngine implements Engine {
         return config.mss();
     }
 
-    /** Sets the TCB's wheel timer to its earliest deadline (only ever earlier; later fires re-arm). */
+    /**
+     * Sets the TCB's one wheel timer to the earliest of its deadlines, so {@link #nextDeadline()}
+     * is exact. Called once per input, after the transition function changed the deadlines.
+     */
     private void armTimer(Tcb tcb) {
         long next = tcb.nextDeadline();
-        if (next == Tcb.NONE || next >= tcb.wheelDeadline) {
+        if (next == tcb.wheelDeadline) {
             return;
         }
         if (tcb.wheelTimer >= 0) {
             timers.cancel(tcb.wheelTimer);
+            tcb.wheelTimer = -1;
         }
-        tcb.wheelTimer = timers.schedule(tcb.handle, next);
         tcb.wheelDeadline = next;
+        if (next != Tcb.NONE) {
+            tcb.wheelTimer = timers.schedule(tcb.handle, next);
+        }
     }
 
     private Tcb tcb(int handle) {

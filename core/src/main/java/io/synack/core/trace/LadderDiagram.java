@@ -49,7 +49,8 @@ public final class LadderDiagram {
      * @param entries the recorded segments, states and notes, in time order
      * @return the diagram, lines ending in {@code \n}
      */
-    public String render(String leftName, String rightName, List<? extends TraceEntry> entries) {
+    public String render(String leftName, String rightName, List<? extends TraceEntry> recorded) {
+        List<TraceEntry> entries = TraceEntry.inDrawingOrder(recorded);
         StringBuilder out = new StringBuilder(4096);
         long origin = entries.isEmpty() ? 0 : entries.get(0).timeNanos();
         long leftIsn = -1;
@@ -86,6 +87,9 @@ public final class LadderDiagram {
             while (j < entries.size() && entries.get(j).timeNanos() == t && !(entries.get(j) instanceof Note)) {
                 TraceEntry x = entries.get(j);
                 if (x instanceof StateEntry st) {
+                    if (!(st.left() ? leftState : rightState).isEmpty()) {
+                        break; // a second state of the same side at this instant gets a row of its own
+                    }
                     if (st.left()) {
                         leftState = st.state().rfcName();
                     } else {

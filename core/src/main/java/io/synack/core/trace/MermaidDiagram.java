@@ -27,7 +27,8 @@ public final class MermaidDiagram {
      * @param entries the recorded entries, in time order
      * @return the diagram, inside a {@code ```mermaid} fence
      */
-    public String render(String left, String right, List<? extends TraceEntry> entries) {
+    public String render(String left, String right, List<? extends TraceEntry> recorded) {
+        List<TraceEntry> entries = TraceEntry.inDrawingOrder(recorded);
         long leftIsn = -1;
         long rightIsn = -1;
         for (TraceEntry e : entries) {

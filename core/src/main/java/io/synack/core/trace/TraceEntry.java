@@ -2,6 +2,9 @@ package io.synack.core.trace;
 
 import io.synack.api.TcpState;
 import io.synack.spi.DatagramFate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * One line of a recorded exchange between two endpoints, the left ("client") and the right
@@ -11,6 +14,51 @@ public sealed interface TraceEntry {
 
     /** When it happened, in nanoseconds on the recording clock. */
     long timeNanos();
+
+    /**
+     * The entries as they are drawn: in time order, and at one instant a side's state changes just
+     * before the last segment that side sent at that instant. A driver reports the segments an input
+     * produced before the state changes it caused; a reader wants "entered FIN-WAIT-1, sent FIN".
+     *
+     * @param entries entries in the order recorded
+     * @return a new list in drawing order
+     */
+    static List<TraceEntry> inDrawingOrder(List<? extends TraceEntry> entries) {
+        List<TraceEntry> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparingLong(TraceEntry::timeNanos));
+        List<TraceEntry> out = new ArrayList<>(sorted.size());
+        int i = 0;
+        while (i < sorted.size()) {
+            int j = i;
+            while (j < sorted.size() && sorted.get(j).timeNanos() == sorted.get(i).timeNanos()) {
+                j++;
+            }
+            List<TraceEntry> group = sorted.subList(i, j);
+            SegmentEntry lastLeft = null;
+            SegmentEntry lastRight = null;
+            for (TraceEntry e : group) {
+                if (e instanceof SegmentEntry s) {
+                    if (s.fromLeft()) {
+                        lastLeft = s;
+                    } else {
+                        lastRight = s;
+                    }
+                }
+            }
+            for (TraceEntry e : group) {
+                if (e instanceof StateEntry st && (st.left() ? lastLeft : lastRight) != null) {
+                    continue; // drawn beside that side's last segment of the instant
+                }
+                if (e == lastLeft || e == lastRight) {
+                    boolean left = e == lastLeft;
+                    group.stream().filter(x -> x instanceof StateEntry st && st.left() == left).forEach(out::add);
+                }
+                out.add(e);
+            }
+            i = j;
+        }
+        return out;
+    }
 
     /**
      * A segment sent by one side, with its fate in the network.

@@ -47,11 +47,18 @@ class EventLoopTest {
     void timersRunInDeadlineOrderNotBeforeTheirDeadline() throws Exception {
         List<String> ran = new CopyOnWriteArrayList<>();
         CountDownLatch done = new CountDownLatch(3);
-        long base = loop.nanoTime();
         long[] firedAt = new long[3];
-        loop.schedule(base + 30_000_000L, () -> { firedAt[2] = loop.nanoTime(); ran.add("30ms"); done.countDown(); });
-        loop.schedule(base + 10_000_000L, () -> { firedAt[0] = loop.nanoTime(); ran.add("10ms"); done.countDown(); });
-        loop.schedule(base + 20_000_000L, () -> { firedAt[1] = loop.nanoTime(); ran.add("20ms"); done.countDown(); });
+        CompletableFuture<Long> scheduledAt = new CompletableFuture<>();
+        // Scheduled from one task on the loop, so a descheduled test thread cannot let the 30 ms
+        // timer fire before the 10 ms one even exists.
+        loop.execute(() -> {
+            long at = loop.nanoTime();
+            loop.schedule(at + 30_000_000L, () -> { firedAt[2] = loop.nanoTime(); ran.add("30ms"); done.countDown(); });
+            loop.schedule(at + 10_000_000L, () -> { firedAt[0] = loop.nanoTime(); ran.add("10ms"); done.countDown(); });
+            loop.schedule(at + 20_000_000L, () -> { firedAt[1] = loop.nanoTime(); ran.add("20ms"); done.countDown(); });
+            scheduledAt.complete(at);
+        });
+        long base = scheduledAt.get(10, TimeUnit.SECONDS);
 
         assertTrue(done.await(10, TimeUnit.SECONDS));
 

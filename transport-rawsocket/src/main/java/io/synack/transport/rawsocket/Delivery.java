@@ -7,14 +7,16 @@ import java.nio.ByteBuffer;
 /**
  * One received datagram on its way from the receive thread to the stack's scheduler: a reusable
  * {@link Runnable} holding a copy of the payload. An endpoint keeps a fixed pool of them, so that
- * steady-state receiving allocates nothing; the buffer grows (once) to the largest datagram seen.
+ * steady-state receiving allocates nothing; a buffer is allocated on first use and grows to the
+ * largest datagram it carried, so an idle endpoint holds almost nothing.
  */
 final class Delivery implements Runnable {
 
-    private static final int INITIAL_CAPACITY = 2048;
+    /** The smallest buffer allocated, on first use: a full Ethernet-sized segment fits. */
+    private static final int MIN_CAPACITY = 2048;
 
     private final RawSocketTransport endpoint;
-    private byte[] bytes = new byte[INITIAL_CAPACITY];
+    private byte[] bytes = new byte[0];
     private ByteBuffer buffer = ByteBuffer.wrap(bytes);
     private InetAddress source;
 
@@ -32,7 +34,7 @@ final class Delivery implements Runnable {
      */
     void fill(InetAddress from, Pointer data, long offset, int length) {
         if (bytes.length < length) {
-            bytes = new byte[Math.max(length, bytes.length * 2)];
+            bytes = new byte[Math.max(length, Math.max(MIN_CAPACITY, bytes.length * 2))];
             buffer = ByteBuffer.wrap(bytes);
         }
         data.read(offset, bytes, 0, length);

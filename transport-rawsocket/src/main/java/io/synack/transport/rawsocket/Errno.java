@@ -13,17 +13,10 @@ final class Errno {
 
     static final int EPERM = 1;
     static final int EINTR = 4;
-    static final int EBADF = 9;
     static final int EAGAIN = 11;
     static final int ENOMEM = 12;
     static final int EACCES = 13;
-    static final int EINVAL = 22;
-    static final int EMFILE = 24;
-    static final int ENFILE = 23;
-    static final int ENOPROTOOPT = 92;
-    static final int EPROTONOSUPPORT = 93;
     static final int EAFNOSUPPORT = 97;
-    static final int EADDRINUSE = 98;
     static final int EADDRNOTAVAIL = 99;
     static final int ENETDOWN = 100;
     static final int ENETUNREACH = 101;
@@ -31,7 +24,6 @@ final class Errno {
     static final int ECONNREFUSED = 111;
     static final int EHOSTDOWN = 112;
     static final int EHOSTUNREACH = 113;
-    static final int EMSGSIZE = 90;
     static final int ENODEV = 19;
 
     private static final String[] NAMES = new String[134];

@@ -31,7 +31,7 @@ final class ReceiveLoop implements Runnable {
     /** The largest IPv4 datagram, or IPv6 payload, the 16-bit length fields allow, plus one to see truncation. */
     static final int DATAGRAM_BUFFER = 65536;
     /** Room for one {@code IPV6_PKTINFO} control message (CMSG_SPACE(20) = 40) with margin. */
-    private static final int CONTROL_BUFFER = 64;
+    static final int CONTROL_BUFFER = 64;
     /** Datagrams read per wake-up before polling again, so that a flood cannot starve the wake-up. */
     private static final int BATCH = 64;
 
@@ -147,12 +147,8 @@ final class ReceiveLoop implements Runnable {
 
     /** RFC 791 §3.1: the header Linux hands a raw IPv4 socket, after reassembly. */
     private void receiveIpv4(Memory data, int length) {
-        int versionAndIhl = data.getByte(0) & 0xff;
-        int headerLength = (versionAndIhl & 0x0f) * 4;
-        if (length < 20 || versionAndIhl >> 4 != 4 || headerLength < 20 || headerLength > length
-                || unsigned16(data, 2) != length
-                || (unsigned16(data, 6) & 0x3fff) != 0 // MF or a fragment offset: not reassembled
-                || (data.getByte(9) & 0xff) != protocol) {
+        int headerLength = ipv4HeaderLength(data, length, protocol);
+        if (headerLength < 0) {
             endpoint.counters().malformed.incrementAndGet();
             return;
         }
@@ -169,25 +165,35 @@ final class ReceiveLoop implements Runnable {
         endpoint.handOver(lastSource, data, headerLength, length - headerLength);
     }
 
+    /**
+     * The length of a well-formed IPv4 header at the start of {@code data} (RFC 791 §3.1): version
+     * 4, IHL of at least 5 words and within the datagram, total length equal to what was read
+     * (Linux trims to it before delivery), not a fragment (raw sockets get reassembled datagrams),
+     * and the socket's protocol.
+     *
+     * @param data the datagram
+     * @param length how many bytes were read
+     * @param protocol the socket's protocol number
+     * @return the header length in bytes, or -1 if malformed
+     */
+    static int ipv4HeaderLength(Memory data, int length, int protocol) {
+        if (length < 20 || length > data.size()) {
+            return -1;
+        }
+        int versionAndIhl = data.getByte(0) & 0xff;
+        int headerLength = (versionAndIhl & 0x0f) * 4;
+        if (versionAndIhl >> 4 != 4 || headerLength < 20 || headerLength > length
+                || unsigned16(data, 2) != length
+                || (unsigned16(data, 6) & 0x3fff) != 0 // MF or a fragment offset: not reassembled
+                || (data.getByte(9) & 0xff) != protocol) {
+            return -1;
+        }
+        return headerLength;
+    }
+
     /** RFC 3542 §6.1: the destination arrives as an {@code IPV6_PKTINFO} control message. */
     private void receiveIpv6(Memory data, int length, Memory name, Memory control, Memory message) {
-        long controlLength = message.getLong(Linux.MSG_CONTROLLEN);
-        boolean found = false;
-        long offset = 0;
-        while (offset + Linux.CMSG_DATA <= controlLength) {
-            long cmsgLength = control.getLong(offset + Linux.CMSG_LEN);
-            if (cmsgLength < Linux.CMSG_DATA || offset + cmsgLength > controlLength) {
-                break;
-            }
-            if (control.getInt(offset + Linux.CMSG_LEVEL) == Linux.IPPROTO_IPV6
-                    && control.getInt(offset + Linux.CMSG_TYPE) == Linux.IPV6_PKTINFO
-                    && cmsgLength >= Linux.CMSG_DATA + Linux.IN6_PKTINFO_SIZE) {
-                control.read(offset + Linux.CMSG_DATA, destinationBytes, 0, 16);
-                found = true;
-                break;
-            }
-            offset += (cmsgLength + Linux.CMSG_ALIGN - 1) & -Linux.CMSG_ALIGN;
-        }
+        boolean found = findPacketInfo(control, message.getLong(Linux.MSG_CONTROLLEN), destinationBytes);
         if (!found || message.getInt(Linux.MSG_NAMELEN) < Linux.SOCKADDR_IN6_SIZE) {
             endpoint.counters().malformed.incrementAndGet();
             return;
@@ -202,6 +208,35 @@ final class ReceiveLoop implements Runnable {
             lastSource = address(lastSourceBytes, name.getInt(Linux.SIN6_SCOPE_ID));
         }
         endpoint.handOver(lastSource, data, 0, length);
+    }
+
+    /**
+     * Walks the control messages ({@code CMSG_FIRSTHDR}/{@code CMSG_NXTHDR}) for the
+     * {@code IPV6_PKTINFO} one and copies its address (RFC 3542 §6.1). Lengths the buffer cannot
+     * hold end the walk, so no value of the control bytes reads outside the buffer.
+     *
+     * @param control the control buffer
+     * @param controlLength {@code msg_controllen} as the kernel returned it
+     * @param into 16 bytes for the destination address
+     * @return whether it was found
+     */
+    static boolean findPacketInfo(Memory control, long controlLength, byte[] into) {
+        long end = controlLength < 0 || controlLength > control.size() ? control.size() : controlLength;
+        long offset = 0;
+        while (offset + Linux.CMSG_DATA <= end) {
+            long cmsgLength = control.getLong(offset + Linux.CMSG_LEN);
+            if (cmsgLength < Linux.CMSG_DATA || cmsgLength > end - offset) {
+                return false;
+            }
+            if (control.getInt(offset + Linux.CMSG_LEVEL) == Linux.IPPROTO_IPV6
+                    && control.getInt(offset + Linux.CMSG_TYPE) == Linux.IPV6_PKTINFO
+                    && cmsgLength >= Linux.CMSG_DATA + Linux.IN6_PKTINFO_SIZE) {
+                control.read(offset + Linux.CMSG_DATA, into, 0, 16);
+                return true;
+            }
+            offset += (cmsgLength + Linux.CMSG_ALIGN - 1) & -Linux.CMSG_ALIGN;
+        }
+        return false;
     }
 
     private static InetAddress address(byte[] bytes, int scope) {

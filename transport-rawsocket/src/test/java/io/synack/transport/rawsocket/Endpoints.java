@@ -53,7 +53,7 @@ final class Endpoints implements AutoCloseable {
         }
     }
 
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    private final List<Runnable> opened = new ArrayList<>();
 
     /**
      * Opens an endpoint at {@code address} inside {@code ns}.
@@ -70,7 +70,7 @@ final class Endpoints implements AutoCloseable {
 
     Endpoint open(NetworkNamespace ns, InetAddress address, RawSocketTransportFactory factory) throws Exception {
         ThreadScheduler scheduler = new ThreadScheduler("test " + address.getHostAddress());
-        opened.add(scheduler);
+        opened.add(scheduler::close);
         BlockingQueue<Received> received = new LinkedBlockingQueue<>();
         RawSocketTransport t = ns.call(() -> (RawSocketTransport) factory.open(new TransportContext(address,
                 (s, d, segment) -> {
@@ -78,14 +78,14 @@ final class Endpoints implements AutoCloseable {
                     segment.get(bytes);
                     received.add(new Received(s, d, bytes));
                 }, scheduler)));
-        opened.add(t);
+        opened.add(t::close);
         return new Endpoint(t, scheduler, received);
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         for (int i = opened.size() - 1; i >= 0; i--) {
-            opened.get(i).close();
+            opened.get(i).run();
         }
         opened.clear();
     }

@@ -5,18 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.synack.api.AddressInUseException;
 import io.synack.api.SynackException;
+import io.synack.spi.Scheduler;
+import io.synack.spi.TransportContext;
 import io.synack.transport.rawsocket.Endpoints.Endpoint;
 import io.synack.transport.rawsocket.Endpoints.Received;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -231,6 +241,73 @@ class RawSocketEndpointTest {
                 a.transport.close();
                 assertEquals(before, descriptors(), "a second close() changed something");
             }
+        }
+    }
+
+    /** Holds every task until told to run them: a stack whose event loop is busy. */
+    private static final class HoldingScheduler implements Scheduler {
+        final ConcurrentLinkedQueue<Runnable> held = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public long nanoTime() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            held.add(task);
+        }
+
+        @Override
+        public void schedule(long deadlineNanos, Runnable task) {
+            held.add(task);
+        }
+
+        @Override
+        public boolean inSchedulerThread() {
+            return false;
+        }
+    }
+
+    @Test
+    void aStackThatFallsBehindLosesTheExcessAndItIsCounted() throws Exception {
+        try (Namespaces n = Namespaces.create(Namespaces.Path.LOOPBACK); Endpoints endpoints = new Endpoints()) {
+            Endpoint a = endpoints.open(n.first, n.ipv4First, RawSocketConfiguration.defaults());
+            HoldingScheduler busy = new HoldingScheduler();
+            List<Integer> delivered = new ArrayList<>();
+            RawSocketTransportFactory factory = new RawSocketTransportFactory(RawSocketConfiguration.defaults());
+            try (RawSocketTransport b = n.first.call(() -> (RawSocketTransport) factory.open(
+                    new TransportContext(n.ipv4Second, (s, d, seg) -> delivered.add(seg.getInt()), busy)))) {
+                int sent = RawSocketTransport.DELIVERIES_IN_FLIGHT + 44;
+                for (int i = 0; i < sent; i++) {
+                    a.send(b.localAddress(), ByteBuffer.allocate(4).putInt(0, i).array());
+                }
+                awaitCondition(() -> b.statistics().overruns() == 44 && busy.held.size() == RawSocketTransport.DELIVERIES_IN_FLIGHT,
+                        () -> "overruns " + b.statistics() + ", held " + busy.held.size());
+                for (Runnable task = busy.held.poll(); task != null; task = busy.held.poll()) {
+                    task.run();
+                }
+                assertEquals(IntStream.range(0, RawSocketTransport.DELIVERIES_IN_FLIGHT).boxed().toList(),
+                        delivered, "the first 256 arrive in order, the excess is lost");
+                a.send(b.localAddress(), ByteBuffer.allocate(4).putInt(0, 9999).array());
+                awaitCondition(() -> busy.held.size() == 1, () -> "held " + busy.held.size());
+                busy.held.poll().run();
+                assertEquals(9999, delivered.get(delivered.size() - 1), "the pool refilled once the stack caught up");
+                RawSocketStatistics s = b.statistics();
+                assertEquals(RawSocketTransport.DELIVERIES_IN_FLIGHT + 1, s.delivered());
+                assertEquals(44, s.overruns());
+            }
+        }
+    }
+
+    private static void awaitCondition(BooleanSupplier condition,
+            Supplier<String> state) {
+        long deadline = System.nanoTime() + Endpoints.TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("not reached within " + Endpoints.TIMEOUT + ": " + state.get());
+            }
+            Thread.onSpinWait();
         }
     }
 

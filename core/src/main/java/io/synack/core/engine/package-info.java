@@ -1,0 +1,24 @@
+/**
+ * The sans-IO TCP engine (DESIGN.md §3): {@link io.synack.core.engine.Engine} is the contract with
+ * the drivers; {@link io.synack.core.engine.TcpEngine} implements RFC 9293 connection management
+ * on it.
+ *
+ * <p>How the package tells the story:
+ * <ul>
+ *   <li>{@code TcpEngine} — the transition functions: SEGMENT ARRIVES per state (§3.10.7), timeouts
+ *       (§3.10.8), user calls (§3.10.1-6), output; every state change through one {@code setState}.</li>
+ *   <li>{@code Tcb} — the Transmission Control Block with the RFC's variable names;
+ *       {@code ByteRing} its lazily grown send and receive buffers; {@code RttEstimator} RFC 6298.</li>
+ *   <li>{@code TimeWaitTable} — TIME-WAIT in a compact form of its own (no TCB, no buffers).</li>
+ *   <li>{@code Listener} — LISTEN with its SYN queue and accept queue bounded by the backlog.</li>
+ *   <li>{@code TimerService} — an Agrona timer wheel, one timer per TCB or TIME-WAIT entry.</li>
+ *   <li>{@code IsnGenerator}/{@code SipHashIsnGenerator} (RFC 6528) and
+ *       {@code EphemeralPortSelector} (RFC 6056) — the keyed hashes that make ISNs and ports
+ *       unpredictable.</li>
+ *   <li>{@code EngineSettings}/{@code EngineConfig} — the {@code synack.tcp.*} keys and their
+ *       validated values; {@code EngineStatistics}/{@code DropReason} — the stack's counters.</li>
+ * </ul>
+ * No class here does I/O, starts a thread or reads a clock: time and randomness come in as
+ * parameters.
+ */
+package io.synack.core.engine;
