@@ -3,13 +3,12 @@ package io.synack.cli;
 import io.synack.api.ConnectionRefusedException;
 import io.synack.api.ConnectionTimedOutException;
 import io.synack.api.SynackException;
+import io.synack.api.TcpStack;
 import io.synack.api.TcpConnection;
 import io.synack.cli.session.Session;
 import io.synack.cli.session.SessionEvents;
 import io.synack.cli.session.StdinForwarder;
 import io.synack.core.SynackRuntime;
-import io.synack.core.driver.StackDriver;
-import io.synack.spi.TransportFactory;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.IOException;
@@ -22,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,8 +58,16 @@ final class ConnectCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--source", paramLabel = "ADDR",
-            description = "Local address of this stack (default: the kernel's route to HOST; on loopback another 127/8 address).")
+            description = "Local address of this stack (default: the kernel's route to HOST; for a loopback HOST another 127/8 address).")
     String source;
+
+    @Option(names = "--local-port", paramLabel = "P", defaultValue = "0",
+            description = "Local port (default: an ephemeral port chosen per RFC 6056).")
+    int localPort;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "75",
+            description = "How long the handshake may take (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
 
     @Option(names = "--responder", paramLabel = "FILE",
             description = "Loopback only: the in-process server sends FILE's contents and closes, instead of echoing.")
@@ -71,6 +79,9 @@ final class ConnectCommand implements Callable<Integer> {
         if (port < 1 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "PORT must be 1-65535, not " + port);
         }
+        if (localPort < 0 || localPort > 65535 || timeoutSeconds < 1) {
+            throw new ParameterException(spec.commandLine(), "--local-port must be 0-65535 and --timeout at least 1");
+        }
         InetAddress remote = resolve(host, "HOST");
         SynackRuntime runtime = Composition.runtime(global);
         boolean loopback = "loopback".equals(runtime.transportName());
@@ -81,24 +92,28 @@ final class ConnectCommand implements Callable<Integer> {
         }
         byte[] response = responder == null ? null : readResponder();
         InetAddress local = source != null ? resolve(source, "--source")
-                : loopback ? otherLoopbackAddress(remote) : routeTo(remote);
-        TransportFactory factory = runtime.transportFactory();
+                : loopback || remote.isLoopbackAddress() ? otherLoopbackAddress(remote) : routeTo(remote);
         SessionEvents events = new SessionEvents(err, global.verbose);
-        StackDriver server = null;
-        StackDriver client = RealTimeStacks.open(runtime, factory, local);
+        TcpStack server = null;
+        // On loopback both stacks get the one (singleton) transport factory, so they share its network.
+        TcpStack client = runtime.openStack(local);
         try {
             if (loopback) {
-                server = RealTimeStacks.open(runtime, factory, remote);
-                InProcessServer.start(server.stack().listen(port, 16), response);
+                server = runtime.openStack(remote);
+                InProcessServer.start(server.listen(port, 16), response);
                 if (global.verbose) {
                     err.println("synack: loopback: in-process " + (response == null ? "echo server" : "responder")
                             + " listening on " + remote.getHostAddress() + ":" + port);
                 }
             }
-            client.stack().addEventListener(events);
+            client.addEventListener(events);
             TcpConnection connection;
             try {
-                connection = client.stack().connect(new InetSocketAddress(remote, port));
+                if (localPort != 0) {
+                    KernelResetHint.printIfNeeded(err, runtime, localPort);
+                }
+                connection = client.connect(new InetSocketAddress(remote, port), localPort,
+                        Duration.ofSeconds(timeoutSeconds));
             } catch (ConnectionRefusedException e) {
                 err.println("synack: connection to " + remote.getHostAddress() + ":" + port + " refused (RST)");
                 return 1;
@@ -115,9 +130,9 @@ final class ConnectCommand implements Callable<Integer> {
             OutputStream out = new FileOutputStream(FileDescriptor.out);
             return new Session(connection, stdin, events, out, err, global.verbose).run();
         } finally {
-            client.stack().close();
+            client.close();
             if (server != null) {
-                server.stack().close();
+                server.close();
             }
         }
     }
@@ -138,7 +153,11 @@ final class ConnectCommand implements Callable<Integer> {
         }
     }
 
-    /** An address of the same family as {@code remote}, different from it, for the in-process client. */
+    /**
+     * An address of the same family as {@code remote}, different from it: for the in-process client
+     * on loopback, and on raw sockets so that a kernel peer on the same host never shares synack's
+     * address (synack's raw socket would otherwise also see, and answer, segments meant for it).
+     */
     static InetAddress otherLoopbackAddress(InetAddress remote) throws UnknownHostException {
         if (remote instanceof Inet6Address) {
             return InetAddress.getByName(remote.equals(InetAddress.getByName("::1")) ? "fd00::1" : "::1");

@@ -6,7 +6,8 @@ import io.synack.cli.session.Session;
 import io.synack.cli.session.SessionEvents;
 import io.synack.cli.session.StdinForwarder;
 import io.synack.core.SynackRuntime;
-import io.synack.core.driver.StackDriver;
+import io.synack.api.TcpStack;
+import io.synack.core.config.CoreSettings;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
@@ -32,7 +33,9 @@ import picocli.CommandLine.Spec;
         description = {"Wait for a connection and copy standard input to it and it to standard output, like nc -l.",
                 "EOF on standard input sends FIN (half-close); the session ends after the peer's FIN. "
                         + "Ctrl-C aborts the connection with RST.",
-                "Needs a transport other processes can reach (rawsocket); on loopback use 'synack connect'."})
+                "Needs a transport other processes can reach (rawsocket); on loopback use 'synack connect'.",
+                "With a kernel peer on the same host, bind another 127/8 address (e.g. --bind 127.0.0.2) and set "
+                        + "-s synack.rawsocket.protocol=tcp."})
 final class ListenCommand implements Callable<Integer> {
 
     @Spec
@@ -45,8 +48,8 @@ final class ListenCommand implements Callable<Integer> {
             description = "Port to listen on (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
-            description = "Address of this stack (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bind", paramLabel = "ADDR",
+            description = "Address of this stack (default: synack.address, 127.0.0.1 unless configured).")
     String bind;
 
     @Option(names = {"-k", "--keep-open"}, description = "After a connection ends, accept the next one.")
@@ -58,13 +61,18 @@ final class ListenCommand implements Callable<Integer> {
         if (port < 1 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be 1-65535, not " + port);
         }
-        InetAddress local;
-        try {
-            local = InetAddress.getByName(bind);
-        } catch (UnknownHostException e) {
-            throw new ParameterException(spec.commandLine(), "--bind '" + bind + "' cannot be resolved");
+        InetAddress local = null;
+        if (bind != null) {
+            try {
+                local = InetAddress.getByName(bind);
+            } catch (UnknownHostException e) {
+                throw new ParameterException(spec.commandLine(), "--bind '" + bind + "' cannot be resolved");
+            }
         }
         SynackRuntime runtime = Composition.runtime(global);
+        if (local == null) {
+            local = runtime.settings().get(CoreSettings.ADDRESS);
+        }
         if ("loopback".equals(runtime.transportName())) {
             err.println("synack: listen: the loopback transport is a network inside this one process; "
                     + "no other program (and no second synack) can reach it, so a listener would wait forever.");
@@ -73,12 +81,13 @@ final class ListenCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        StackDriver driver = RealTimeStacks.open(runtime, runtime.transportFactory(), local);
+        TcpStack stack = runtime.openStack(local);
         SessionEvents events = new SessionEvents(err, global.verbose);
-        driver.stack().addEventListener(events);
-        try (TcpListener listener = driver.stack().listen(port, 16)) {
+        stack.addEventListener(events);
+        try (TcpListener listener = stack.listen(port, 16)) {
             err.println("synack: listening on " + local.getHostAddress() + ":" + port + " (" + runtime.transportName() + ")");
             err.flush();
+            KernelResetHint.printIfNeeded(err, runtime, port);
             StdinForwarder stdin = new StdinForwarder(System.in);
             stdin.start();
             OutputStream out = new FileOutputStream(FileDescriptor.out);
@@ -93,7 +102,7 @@ final class ListenCommand implements Callable<Integer> {
             } while (keepOpen);
             return result;
         } finally {
-            driver.stack().close();
+            stack.close();
         }
     }
 }

@@ -1,0 +1,191 @@
+package io.synack.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code synack listen --transport rawsocket} talked to by the kernel's own TCP ({@code nc} from
+ * netcat-openbsd), inside a private network namespace this test creates and removes, so nothing
+ * touches the host's network or firewall. synack speaks real TCP (protocol 6); an nftables rule
+ * inside the namespace drops the namespace kernel's RSTs for synack's port. Needs root, {@code ip},
+ * {@code nft} and {@code nc}: skipped without them, but failing under {@code CI=true}.
+ */
+class RawSocketListenNetcatTest {
+
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+    private static final int PORT = 7000;
+
+    private final String namespace = "synack-cli-" + ProcessHandle.current().pid();
+    private final List<Process> started = new ArrayList<>();
+    private boolean created;
+
+    @BeforeEach
+    void namespace() throws Exception {
+        require(System.getProperty("os.name", "").toLowerCase().startsWith("linux"), "Linux");
+        require(hasRootCapabilities(), "root (CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_NET_RAW)");
+        require(onPath("ip"), "the program 'ip' (Debian package iproute2)");
+        require(onPath("nft"), "the program 'nft' (Debian package nftables)");
+        require(onPath("nc"), "the program 'nc' (Debian package netcat-openbsd)");
+        run("ip", "netns", "add", namespace);
+        created = true;
+        run("ip", "-n", namespace, "link", "set", "lo", "up");
+        Process nft = new ProcessBuilder("ip", "netns", "exec", namespace, "nft", "-f", "-").redirectErrorStream(true).start();
+        try (OutputStream in = nft.getOutputStream()) {
+            in.write(io.synack.transport.rawsocket.NftRules.dropKernelResets(PORT, 0x5359).getBytes(StandardCharsets.UTF_8));
+        }
+        assertEquals(0, nft.waitFor(), new String(nft.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void remove() throws Exception {
+        for (Process p : started) {
+            p.destroyForcibly().waitFor();
+        }
+        if (created) {
+            run("ip", "netns", "del", namespace);
+        }
+    }
+
+    @Test
+    void kernelNcExchangesLinesBothWaysAndBothHalfClosesEndTheSessionWithExit0() throws Exception {
+        Process listen = start("ip", "netns", "exec", namespace,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), SessionMain.class.getName(),
+                "listen", "--transport", "rawsocket", "-s", "synack.rawsocket.protocol=tcp",
+                "--bind", "127.0.0.2", "--port", Integer.toString(PORT), "-v");
+        BufferedReader listenErr = reader(listen.getErrorStream());
+        StringBuilder err = new StringBuilder();
+        assertTimeoutPreemptively(LIMIT, () -> {
+            String line;
+            while ((line = listenErr.readLine()) != null && !line.contains("listening on 127.0.0.2:" + PORT)) {
+                err.append(line).append('\n');
+            }
+            assertTrue(line != null, "listen ended before listening: " + err);
+        });
+        CompletableFuture<String> rest = CompletableFuture.supplyAsync(() -> {
+            StringBuilder b = new StringBuilder();
+            try {
+                String line;
+                while ((line = listenErr.readLine()) != null) {
+                    b.append(line).append('\n');
+                }
+            } catch (IOException e) {
+                b.append(e);
+            }
+            return b.toString();
+        });
+
+        Process nc = start("ip", "netns", "exec", namespace, "nc", "-N", "127.0.0.2", Integer.toString(PORT));
+        BufferedReader listenOut = reader(listen.getInputStream());
+        BufferedReader ncOut = reader(nc.getInputStream());
+        String[] step = {"start"};
+        assertTimeoutPreemptively(LIMIT, () -> {
+            step[0] = "nc -> synack";
+            send(nc.getOutputStream(), "hello from the kernel's TCP\n");
+            assertEquals("hello from the kernel's TCP", listenOut.readLine());
+            step[0] = "synack -> nc";
+            send(listen.getOutputStream(), "hello from synack\n");
+            assertEquals("hello from synack", ncOut.readLine());
+            step[0] = "synack FIN";
+            // EOF: synack half-closes with FIN. nc keeps its own direction open (its stdout only
+            // ends when it exits), so the FIN is seen below in synack's log: FIN-WAIT-2 before
+            // nc's data and FIN.
+            listen.getOutputStream().close();
+            step[0] = "nc -> synack after FIN";
+            send(nc.getOutputStream(), "still talking after your FIN\n");
+            assertEquals("still talking after your FIN", listenOut.readLine(), "half-close: synack still receives");
+            step[0] = "nc FIN";
+            nc.getOutputStream().close(); // nc -N: FIN after its EOF
+            assertNull(listenOut.readLine());
+            assertNull(ncOut.readLine(), "nc exits after both FINs");
+            assertTrue(listen.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS));
+            assertTrue(nc.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS));
+        }, () -> "stuck at: " + step[0] + "; listen's stderr so far: " + (rest.isDone() ? rest.join() : "(running)"));
+        String log = rest.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(0, listen.exitValue(), log);
+        assertEquals(0, nc.exitValue());
+        assertTrue(log.contains("LISTEN -> SYN-RECEIVED"), log);
+        assertTrue(log.contains("ESTABLISHED -> FIN-WAIT-1 (CLOSE; snd FIN)"), log);
+        assertTrue(log.contains("FIN-WAIT-1 -> FIN-WAIT-2 (rcv ACK of FIN)"), log);
+        assertTrue(log.contains("FIN-WAIT-2 -> TIME-WAIT"), log);
+        assertTrue(!log.contains("rcv RST") && !log.contains("ABORT") && !log.contains("reset"), "no reset: " + log);
+    }
+
+    private Process start(String... command) throws IOException {
+        Process p = new ProcessBuilder(command).start();
+        started.add(p);
+        return p;
+    }
+
+    private static BufferedReader reader(java.io.InputStream in) {
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    }
+
+    private static void send(OutputStream out, String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + output);
+    }
+
+    private static void require(boolean present, String what) {
+        if (present) {
+            return;
+        }
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            fail("CI=true but a prerequisite of this test is missing: " + what);
+        }
+        Assumptions.abort("skipped: this test needs " + what);
+    }
+
+    private static boolean onPath(String command) {
+        String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin:/sbin:/usr/bin:/bin";
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** CAP_NET_ADMIN (12), CAP_NET_RAW (13) and CAP_SYS_ADMIN (21) in the effective set. */
+    private static boolean hasRootCapabilities() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.isReadable(status)) {
+            return false;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("CapEff:")) {
+                BigInteger caps = new BigInteger(line.substring(7).trim(), 16);
+                return caps.testBit(12) && caps.testBit(13) && caps.testBit(21);
+            }
+        }
+        return false;
+    }
+}
