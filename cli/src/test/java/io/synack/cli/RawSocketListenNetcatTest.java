@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code synack listen --transport rawsocket} talked to by the kernel's own TCP ({@code nc} from
- * netcat-openbsd), inside a private network namespace this test creates and removes, so nothing
+ * netcat-openbsd), and {@code synack connect} talking to the kernel's {@code nc -l}, inside a private network namespace this test creates and removes, so nothing
  * touches the host's network or firewall. synack speaks real TCP (protocol 6); an nftables rule
  * inside the namespace drops the namespace kernel's RSTs for synack's port. Needs root, {@code ip},
  * {@code nft} and {@code nc}: skipped without them, but failing under {@code CI=true}.
@@ -36,6 +36,7 @@ class RawSocketListenNetcatTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(60);
     private static final int PORT = 7000;
+    private static final int CLIENT_PORT = 7002;
 
     private final String namespace = "synack-cli-" + ProcessHandle.current().pid();
     private final List<Process> started = new ArrayList<>();
@@ -53,7 +54,9 @@ class RawSocketListenNetcatTest {
         run("ip", "-n", namespace, "link", "set", "lo", "up");
         Process nft = new ProcessBuilder("ip", "netns", "exec", namespace, "nft", "-f", "-").redirectErrorStream(true).start();
         try (OutputStream in = nft.getOutputStream()) {
-            in.write(io.synack.transport.rawsocket.NftRules.dropKernelResets(PORT, 0x5359).getBytes(StandardCharsets.UTF_8));
+            in.write((io.synack.transport.rawsocket.NftRules.dropKernelResets(PORT, 0x5359)
+                    + io.synack.transport.rawsocket.NftRules.dropKernelResets(CLIENT_PORT, 0x5359))
+                    .getBytes(StandardCharsets.UTF_8));
         }
         assertEquals(0, nft.waitFor(), new String(nft.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
@@ -131,6 +134,57 @@ class RawSocketListenNetcatTest {
         assertTrue(log.contains("FIN-WAIT-1 -> FIN-WAIT-2 (rcv ACK of FIN)"), log);
         assertTrue(log.contains("FIN-WAIT-2 -> TIME-WAIT"), log);
         assertTrue(!log.contains("rcv RST") && !log.contains("ABORT") && !log.contains("reset"), "no reset: " + log);
+    }
+
+    @Test
+    void connectTalksToTheKernelsNcListenAndThePeersFinEndsTheSessionGracefully() throws Exception {
+        Process nc = start("ip", "netns", "exec", namespace, "nc", "-N", "-l", "127.0.0.1", "7001");
+        awaitKernelListener(7001);
+        Process connect = start("ip", "netns", "exec", namespace,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), SessionMain.class.getName(),
+                "connect", "--transport", "rawsocket", "-s", "synack.rawsocket.protocol=tcp",
+                "--local-port", Integer.toString(CLIENT_PORT), "-v", "127.0.0.1", "7001");
+        CompletableFuture<String> log = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(connect.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return e.toString();
+            }
+        });
+        BufferedReader connectOut = reader(connect.getInputStream());
+        BufferedReader ncOut = reader(nc.getInputStream());
+        assertTimeoutPreemptively(LIMIT, () -> {
+            send(connect.getOutputStream(), "hello from synack connect\n");
+            assertEquals("hello from synack connect", ncOut.readLine());
+            send(nc.getOutputStream(), "hello from nc -l\n");
+            assertEquals("hello from nc -l", connectOut.readLine());
+            nc.getOutputStream().close(); // nc -N: the kernel sends FIN
+            assertNull(connectOut.readLine(), "the kernel's FIN ends synack's session");
+            assertTrue(connect.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS));
+            assertTrue(nc.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS));
+        }, () -> "synack's stderr: " + (log.isDone() ? log.join() : "(running)"));
+        String err = log.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(0, connect.exitValue(), err);
+        assertTrue(err.contains("127.0.0.2:" + CLIENT_PORT + "<->127.0.0.1:7001 SYN-SENT -> ESTABLISHED"), err);
+        assertTrue(err.contains("ESTABLISHED -> CLOSE-WAIT (rcv FIN; snd ACK)"), err);
+        assertTrue(err.contains("LAST-ACK -> CLOSED (rcv ACK of FIN)"), err);
+    }
+
+    /** Polls the namespace's socket table (ss, iproute2) until the kernel listens on {@code port}. */
+    private void awaitKernelListener(int port) throws Exception {
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Process ss = new ProcessBuilder("ip", "netns", "exec", namespace, "ss", "-Hltn", "sport = :" + port)
+                    .redirectErrorStream(true).start();
+            String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            ss.waitFor();
+            if (out.contains(":" + port)) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        fail("the kernel never listened on port " + port);
     }
 
     private Process start(String... command) throws IOException {
