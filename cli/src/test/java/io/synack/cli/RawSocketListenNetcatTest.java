@@ -78,28 +78,8 @@ class RawSocketListenNetcatTest {
                 "-cp", System.getProperty("java.class.path"), SessionMain.class.getName(),
                 "listen", "--transport", "rawsocket", "-s", "synack.rawsocket.protocol=tcp",
                 "--bind", "127.0.0.2", "--port", Integer.toString(PORT), "-v");
-        BufferedReader listenErr = reader(listen.getErrorStream());
-        StringBuilder err = new StringBuilder();
-        assertTimeoutPreemptively(LIMIT, () -> {
-            String line;
-            while ((line = listenErr.readLine()) != null && !line.contains("listening on 127.0.0.2:" + PORT)) {
-                err.append(line).append('\n');
-            }
-            assertTrue(line != null, "listen ended before listening: " + err);
-        });
-        CompletableFuture<String> rest = CompletableFuture.supplyAsync(() -> {
-            StringBuilder b = new StringBuilder();
-            try {
-                String line;
-                while ((line = listenErr.readLine()) != null) {
-                    b.append(line).append('\n');
-                }
-            } catch (IOException e) {
-                b.append(e);
-            }
-            return b.toString();
-        });
-
+        Log log = new Log(listen.getErrorStream());
+        assertTimeoutPreemptively(LIMIT, () -> log.await("listening on 127.0.0.2:" + PORT), log::toString);
         Process nc = start("ip", "netns", "exec", namespace, "nc", "-N", "127.0.0.2", Integer.toString(PORT));
         BufferedReader listenOut = reader(listen.getInputStream());
         BufferedReader ncOut = reader(nc.getInputStream());
@@ -116,6 +96,8 @@ class RawSocketListenNetcatTest {
             // ends when it exits), so the FIN is seen below in synack's log: FIN-WAIT-2 before
             // nc's data and FIN.
             listen.getOutputStream().close();
+            step[0] = "synack's FIN acknowledged by the kernel";
+            log.await("FIN-WAIT-1 -> FIN-WAIT-2 (rcv ACK of FIN)");
             step[0] = "nc -> synack after FIN";
             send(nc.getOutputStream(), "still talking after your FIN\n");
             assertEquals("still talking after your FIN", listenOut.readLine(), "half-close: synack still receives");
@@ -125,15 +107,65 @@ class RawSocketListenNetcatTest {
             assertNull(ncOut.readLine(), "nc exits after both FINs");
             assertTrue(listen.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS));
             assertTrue(nc.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS));
-        }, () -> "stuck at: " + step[0] + "; listen's stderr so far: " + (rest.isDone() ? rest.join() : "(running)"));
-        String log = rest.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
-        assertEquals(0, listen.exitValue(), log);
+        }, () -> "stuck at: " + step[0] + "; listen's stderr so far: " + log);
+        String err = log.complete();
+        assertEquals(0, listen.exitValue(), err);
         assertEquals(0, nc.exitValue());
-        assertTrue(log.contains("LISTEN -> SYN-RECEIVED"), log);
-        assertTrue(log.contains("ESTABLISHED -> FIN-WAIT-1 (CLOSE; snd FIN)"), log);
-        assertTrue(log.contains("FIN-WAIT-1 -> FIN-WAIT-2 (rcv ACK of FIN)"), log);
-        assertTrue(log.contains("FIN-WAIT-2 -> TIME-WAIT"), log);
-        assertTrue(!log.contains("rcv RST") && !log.contains("ABORT") && !log.contains("reset"), "no reset: " + log);
+        assertTrue(err.contains("LISTEN -> SYN-RECEIVED"), err);
+        assertTrue(err.contains("ESTABLISHED -> FIN-WAIT-1 (CLOSE; snd FIN)"), err);
+        assertTrue(err.contains("FIN-WAIT-1 -> FIN-WAIT-2 (rcv ACK of FIN)"), err);
+        assertTrue(err.contains("FIN-WAIT-2 -> TIME-WAIT"), err);
+        assertTrue(!err.contains("rcv RST") && !err.contains("ABORT") && !err.contains("reset"), "no reset: " + err);
+    }
+
+    @Test
+    void keepOpenAcceptsOneConnectionAfterAnotherAndCtrlCAbortsTheCurrentOne() throws Exception {
+        Process listen = start("ip", "netns", "exec", namespace,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), SessionMain.class.getName(),
+                "listen", "--transport", "rawsocket", "-s", "synack.rawsocket.protocol=tcp",
+                "--bind", "127.0.0.2", "--port", Integer.toString(PORT), "--keep-open", "-v");
+        BufferedReader listenErr = reader(listen.getErrorStream());
+        BufferedReader listenOut = reader(listen.getInputStream());
+        StringBuilder log = new StringBuilder();
+        assertTimeoutPreemptively(LIMIT, () -> {
+            String line;
+            while ((line = listenErr.readLine()) != null && !line.contains("listening on")) {
+                log.append(line).append('\n');
+            }
+        });
+        CompletableFuture<String> rest = CompletableFuture.supplyAsync(() -> {
+            try {
+                StringBuilder b = new StringBuilder();
+                String line;
+                while ((line = listenErr.readLine()) != null) {
+                    b.append(line).append('\n');
+                }
+                return b.toString();
+            } catch (IOException e) {
+                return e.toString();
+            }
+        });
+        assertTimeoutPreemptively(LIMIT, () -> {
+            Process first = start("ip", "netns", "exec", namespace, "nc", "-N", "127.0.0.2", Integer.toString(PORT));
+            send(first.getOutputStream(), "first connection\n");
+            first.getOutputStream().close();
+            assertEquals("first connection", listenOut.readLine());
+            assertTrue(first.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS));
+            Process second = start("ip", "netns", "exec", namespace, "nc", "127.0.0.2", Integer.toString(PORT));
+            send(second.getOutputStream(), "second connection\n");
+            assertEquals("second connection", listenOut.readLine());
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(listen.pid())).inheritIO().start();
+            assertEquals(0, kill.waitFor());
+            assertTrue(listen.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS));
+            // The RST reaches the kernel: nc's connection is reset and nc ends.
+            assertTrue(second.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS));
+        }, () -> "listen's stderr: " + (rest.isDone() ? rest.join() : "(running)"));
+        String err = rest.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(130, listen.exitValue(), err);
+        assertEquals(2, err.lines().filter(l -> l.contains("LISTEN -> SYN-RECEIVED")).count(), err);
+        assertTrue(err.contains("LAST-ACK -> CLOSED (rcv ACK of FIN)"), "the first closed gracefully: " + err);
+        assertTrue(err.contains("aborted (RST sent)"), err);
     }
 
     @Test
@@ -169,6 +201,60 @@ class RawSocketListenNetcatTest {
         assertTrue(err.contains("127.0.0.2:" + CLIENT_PORT + "<->127.0.0.1:7001 SYN-SENT -> ESTABLISHED"), err);
         assertTrue(err.contains("ESTABLISHED -> CLOSE-WAIT (rcv FIN; snd ACK)"), err);
         assertTrue(err.contains("LAST-ACK -> CLOSED (rcv ACK of FIN)"), err);
+    }
+
+    /** A child's standard error, collected line by line, that a test can wait on. */
+    private static final class Log {
+        private final StringBuilder text = new StringBuilder();
+        private boolean ended;
+
+        Log(java.io.InputStream in) {
+            Thread t = new Thread(() -> {
+                BufferedReader r = reader(in);
+                try {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        synchronized (this) {
+                            text.append(line).append('\n');
+                            notifyAll();
+                        }
+                    }
+                } catch (IOException e) {
+                    synchronized (this) {
+                        text.append(e).append('\n');
+                    }
+                }
+                synchronized (this) {
+                    ended = true;
+                    notifyAll();
+                }
+            }, "stderr-reader");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        /** Waits until {@code fragment} was printed; fails if the stream ends first. */
+        synchronized void await(String fragment) throws InterruptedException {
+            while (text.indexOf(fragment) < 0) {
+                if (ended) {
+                    fail("ended without printing '" + fragment + "': " + text);
+                }
+                wait();
+            }
+        }
+
+        /** Waits for the end of the stream and returns everything. */
+        synchronized String complete() throws InterruptedException {
+            while (!ended) {
+                wait();
+            }
+            return text.toString();
+        }
+
+        @Override
+        public synchronized String toString() {
+            return text.toString();
+        }
     }
 
     /** Polls the namespace's socket table (ss, iproute2) until the kernel listens on {@code port}. */

@@ -79,13 +79,19 @@ class TraceCommandTest {
 
     /**
      * Every arrow row of the diagram as "LEFT-STATE [flags] RIGHT-STATE" (states blank when none),
-     * independent of column widths.
+     * and every row with only a state as "left: STATE" or "right: STATE", independent of column
+     * widths.
      */
     private static List<String> rows(String diagram) {
         List<String> rows = new ArrayList<>();
         for (String line : diagram.split("\n")) {
             int first = line.indexOf('|');
             int last = line.lastIndexOf('|');
+            if (first < 0 && line.matches(" *[0-9]+\\.[0-9]+ +[A-Z][A-Z-]+ *")) {
+                String state = line.trim().replaceFirst("^[0-9.]+ +", "");
+                rows.add((line.indexOf(state) < 30 ? "left: " : "right: ") + state);
+                continue;
+            }
             if (first < 0 || last == first) {
                 continue;
             }
@@ -159,7 +165,8 @@ class TraceCommandTest {
                 "->[.] ESTABLISHED",
                 "FIN-WAIT-1 ->[F.]",
                 "<-[F.] FIN-WAIT-1",
-                "TIME-WAIT <-[.] CLOSING",
+                "CLOSING <-[.] CLOSING",
+                "left: TIME-WAIT",
                 "->[.] TIME-WAIT"), rows(result.getOutput()), result.getOutput());
     }
 
