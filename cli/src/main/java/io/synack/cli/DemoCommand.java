@@ -77,6 +77,12 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--mermaid", paramLabel = "FILE", description = "Write the exchange as a Mermaid sequence diagram.")
     Path mermaid;
 
+    @Option(names = "--real-time", description = "Run on two real-time event loops (wall-clock time) instead of "
+            + "virtual time, with a short MSL (1s) unless synack.tcp.msl is set; add -v to watch the transitions.")
+    boolean realTime;
+
+    static final Duration REAL_TIME_MSL = Duration.ofSeconds(1);
+
     @Option(names = "--no-color", description = "No ANSI colour (also when the output is not a terminal).")
     boolean noColor;
 
@@ -103,15 +109,27 @@ final class DemoCommand implements Callable<Integer> {
             return text;
         }), LoopbackSettings.faultModel(runtime.settings()), oneWay);
         EngineConfig config = EngineConfig.from(runtime.settings());
+        if (realTime && runtime.settings().sourceOf("synack.tcp.msl").layer()
+                == io.synack.core.config.ValueSource.Layer.DEFAULT) {
+            config = config.withMsl(REAL_TIME_MSL); // watchable: TIME-WAIT lasts 2 s, not a minute
+        }
         long runSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000);
 
-        out.printf("synack demo: seed %d, loopback network in virtual time, network: %s%n", runSeed, model);
+        out.printf("synack demo: seed %d, loopback network in %s, network: %s%n", runSeed,
+                realTime ? "real time (MSL " + Setting.formatDuration(Duration.ofNanos(config.mslNanos())) + ")"
+                        : "virtual time", model);
         out.printf("replay: %s%n%n", replayCommand(runSeed));
         out.flush();
 
         List<String> failures = new ArrayList<>();
-        try (Lab lab = new Lab(runSeed, model, config, config, pcap)) {
-            Outcome outcome = run(lab, total, limit, failures);
+        EngineConfig engine = config;
+        try (Lab lab = realTime
+                ? Lab.realTime(runSeed, model, (address, s) -> io.synack.core.engine.TcpEngine.create(address, engine, s), pcap)
+                : new Lab(runSeed, model, config, config, pcap)) {
+            if (global.verbose) {
+                lab.logTransitions(spec.commandLine().getErr());
+            }
+            Outcome outcome = run(lab, total, limit, Duration.ofNanos(2 * config.mslNanos()).plusSeconds(10), failures);
             List<TraceEntry> entries = total > 0 ? lab.trace().summarised(4) : lab.trace().entries();
             String left = "client " + Lab.CLIENT.getHostAddress() + ":" + outcome.clientPort;
             String right = "server " + Lab.SERVER.getHostAddress() + ":" + Lab.SERVER_PORT;
@@ -145,7 +163,7 @@ final class DemoCommand implements Callable<Integer> {
         ConnectionStatistics serverStats;
     }
 
-    private Outcome run(Lab lab, long total, Duration limit, List<String> failures) {
+    private Outcome run(Lab lab, long total, Duration limit, Duration idle, List<String> failures) {
         Outcome o = new Outcome();
         try {
             TcpListener listener = lab.server().listen(Lab.SERVER_PORT, 16);
@@ -169,8 +187,8 @@ final class DemoCommand implements Callable<Integer> {
                 check(failures, "client received", o.atClient, RESPONSE.length, crc(RESPONSE));
             } else {
                 // Both directions at once; each side sends FIN after its last byte and reads to the peer's FIN.
-                long clientStream = lab.simulation().deriveSeed("client-data");
-                long serverStream = lab.simulation().deriveSeed("server-data");
+                long clientStream = lab.deriveSeed("client-data");
+                long serverStream = lab.deriveSeed("server-data");
                 CompletableFuture<Void> cw = StreamPumps.write(client, clientStream, total, true);
                 CompletableFuture<Void> sw = StreamPumps.write(server, serverStream, total, true);
                 CompletableFuture<Received> cr = StreamPumps.read(client, Long.MAX_VALUE);
@@ -188,7 +206,7 @@ final class DemoCommand implements Callable<Integer> {
             o.clientStats = client.statistics();
             o.serverStats = server.statistics();
             listener.close();
-            lab.runUntilIdle();
+            lab.runUntilIdle(idle);
             if (o.clientClose != CloseReason.GRACEFUL) {
                 failures.add("the client's connection ended " + o.clientClose + ", not GRACEFUL");
             }
@@ -204,7 +222,7 @@ final class DemoCommand implements Callable<Integer> {
     private void summary(PrintWriter out, Lab lab, Outcome o, long total, List<String> failures) {
         StackStatistics c = lab.client().statistics();
         StackStatistics s = lab.server().statistics();
-        out.printf(Locale.ROOT, "virtual time: %.3f ms%n", lab.simulation().now() / 1e6);
+        out.printf(Locale.ROOT, "%s: %.3f ms%n", realTime ? "elapsed" : "virtual time", lab.now() / 1e6);
         out.printf("segments: client sent %d, server sent %d; retransmissions: client %d, server %d%n",
                 c.segmentsOut(), s.segmentsOut(), c.retransmissions(), s.retransmissions());
         if (o.atServer != null && o.atClient != null) {
@@ -252,6 +270,9 @@ final class DemoCommand implements Callable<Integer> {
 
     private String replayCommand(long runSeed) {
         StringBuilder b = new StringBuilder("./synack demo --seed ").append(runSeed);
+        if (realTime) {
+            b.append(" --real-time");
+        }
         if (faults != null) {
             b.append(" --faults '").append(faults).append('\'');
         }

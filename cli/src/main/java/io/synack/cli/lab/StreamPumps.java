@@ -28,39 +28,15 @@ public final class StreamPumps {
      * @return completes when every byte was queued (and FIN requested)
      */
     public static CompletableFuture<Void> write(TcpConnection connection, long seed, long total, boolean shutdownAfter) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        ByteBuffer chunk = ByteBuffer.allocate(64 * 1024).limit(0);
         long[] produced = {0};
-        Runnable step = new Runnable() {
-            @Override
-            public void run() {
-                try {
-                    while (produced[0] < total || chunk.hasRemaining()) {
-                        if (!chunk.hasRemaining()) {
-                            chunk.clear();
-                            int n = (int) Math.min(chunk.capacity(), total - produced[0]);
-                            for (int i = 0; i < n; i++) {
-                                chunk.put(streamByte(seed, produced[0] + i));
-                            }
-                            produced[0] += n;
-                            chunk.flip();
-                        }
-                        if (connection.write(chunk) == 0) {
-                            connection.whenWritable().thenRun(this);
-                            return;
-                        }
-                    }
-                    if (shutdownAfter) {
-                        connection.shutdownOutput();
-                    }
-                    done.complete(null);
-                } catch (SynackException | RuntimeException e) {
-                    done.completeExceptionally(e);
-                }
+        return pump(connection, 64 * 1024, chunk -> {
+            int n = (int) Math.min(chunk.remaining(), total - produced[0]);
+            for (int i = 0; i < n; i++) {
+                chunk.put(streamByte(seed, produced[0] + i));
             }
-        };
-        step.run();
-        return done;
+            produced[0] += n;
+            return n > 0;
+        }, shutdownAfter);
     }
 
     /**
@@ -72,14 +48,41 @@ public final class StreamPumps {
      * @return completes when the message was queued
      */
     public static CompletableFuture<Void> write(TcpConnection connection, byte[] message, boolean shutdownAfter) {
+        boolean[] given = {false};
+        return pump(connection, Math.max(1, message.length), chunk -> {
+            if (given[0]) {
+                return false;
+            }
+            chunk.put(message);
+            given[0] = true;
+            return message.length > 0;
+        }, shutdownAfter);
+    }
+
+    /** Fills a chunk with the next bytes to send; false when there are none left. */
+    private interface Source {
+        boolean fill(ByteBuffer chunk);
+    }
+
+    /** Writes everything {@code source} gives, waiting for room with {@code whenWritable()}. */
+    private static CompletableFuture<Void> pump(TcpConnection connection, int chunkSize, Source source,
+            boolean shutdownAfter) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        ByteBuffer buffer = ByteBuffer.wrap(message);
+        ByteBuffer chunk = ByteBuffer.allocate(chunkSize).limit(0);
         Runnable step = new Runnable() {
             @Override
             public void run() {
                 try {
-                    while (buffer.hasRemaining()) {
-                        if (connection.write(buffer) == 0) {
+                    while (true) {
+                        if (!chunk.hasRemaining()) {
+                            chunk.clear();
+                            boolean more = source.fill(chunk);
+                            chunk.flip();
+                            if (!more) {
+                                break;
+                            }
+                        }
+                        if (connection.write(chunk) == 0) {
                             connection.whenWritable().thenRun(this);
                             return;
                         }

@@ -134,7 +134,13 @@ public final class EventLoop implements Scheduler, AutoCloseable {
      * @throws InterruptedException if interrupted while waiting
      */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            return false;
+        }
+        long leftMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        thread.join(leftMillis);
+        return !thread.isAlive();
     }
 
     /**
@@ -152,7 +158,7 @@ public final class EventLoop implements Scheduler, AutoCloseable {
             boolean interrupted = false;
             while (true) {
                 try {
-                    terminated.await();
+                    thread.join(); // not just the latch: the thread itself is gone when close() returns
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;

@@ -29,8 +29,9 @@ import java.util.function.LongFunction;
  * network (they throw {@link IllegalStateException}). A simulated application uses the
  * asynchronous API and lets time run until what it waits for has happened:
  * <pre>{@code
- * Simulation sim = Simulation.create(42, network.factory(), engineFactory, codec);
- * TcpStack client = sim.addStack("10.0.0.1"), server = sim.addStack("10.0.0.2");
+ * Simulation sim = Simulation.create(42, new LoopbackTransportFactory(new LoopbackNetwork()),
+ *         (address, seed) -> TcpEngine.create(address, config, new SplittableRandom(seed)));
+ * DrivenStack client = sim.addStack("10.0.0.1"), server = sim.addStack("10.0.0.2");
  * TcpListener listener = server.listen(80, 8);
  * CompletionStage<TcpConnection> accepted = listener.acceptAsync();
  * TcpConnection c = sim.await(client.connectAsync(new InetSocketAddress(server.localAddress(), 80)),

@@ -201,6 +201,16 @@ public final class StackDriver {
         }
     }
 
+    /** Connection objects the driver still tracks: those the engine has not reported Closed. */
+    public int trackedConnections() {
+        return connections.size();
+    }
+
+    /** Connections and listeners with an application waiting (readable, writable, accept). */
+    public int pendingWaiters() {
+        return waiting.size();
+    }
+
     /** Whether the stack was closed. */
     public boolean isClosed() {
         return closed;

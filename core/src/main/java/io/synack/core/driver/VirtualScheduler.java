@@ -25,7 +25,7 @@ import java.util.function.BooleanSupplier;
 public final class VirtualScheduler implements Scheduler {
 
     /** The default bound on tasks run by a single {@code run*} call. */
-    public static final long DEFAULT_MAX_STEPS = 10_000_000L;
+    public static final long DEFAULT_MAX_STEPS = 2_000_000L;
 
     private long now;
     private final long maxSteps;

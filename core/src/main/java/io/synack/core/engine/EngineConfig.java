@@ -26,6 +26,8 @@ import java.time.Duration;
  * @param isnSecret 32 hex digits or empty
  * @param ephemeralLow lowest ephemeral port
  * @param ephemeralHigh highest ephemeral port
+ * @param unsafeTwoWayHandshake UNSAFE: passive opens are ESTABLISHED on sending SYN,ACK
+ * @param unsafeCloseOnFirstFin UNSAFE: a received FIN closes both directions
  */
 public record EngineConfig(
         long mslNanos,
@@ -46,7 +48,9 @@ public record EngineConfig(
         boolean noDelay,
         String isnSecret,
         int ephemeralLow,
-        int ephemeralHigh) {
+        int ephemeralHigh,
+        boolean unsafeTwoWayHandshake,
+        boolean unsafeCloseOnFirstFin) {
 
     /** Checks the relations between values that single settings cannot check. */
     public EngineConfig {
@@ -101,7 +105,9 @@ public record EngineConfig(
                     s.get(EngineSettings.NODELAY),
                     s.get(EngineSettings.ISN_SECRET),
                     s.get(EngineSettings.EPHEMERAL_LOW),
-                    s.get(EngineSettings.EPHEMERAL_HIGH));
+                    s.get(EngineSettings.EPHEMERAL_HIGH),
+                    s.get(EngineSettings.UNSAFE_TWO_WAY_HANDSHAKE),
+                    s.get(EngineSettings.UNSAFE_CLOSE_ON_FIRST_FIN));
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigurationException(e.getMessage());
         }
@@ -111,34 +117,46 @@ public record EngineConfig(
     public EngineConfig withMsl(Duration msl) {
         return new EngineConfig(msl.toNanos(), rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
                 r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, rfc1337, challengeAckLimit, mss, sendBuffer,
-                receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh);
+                receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh, unsafeTwoWayHandshake,
+                unsafeCloseOnFirstFin);
     }
 
     /** A copy with RFC 1337 protection switched. */
     public EngineConfig withRfc1337(boolean on) {
         return new EngineConfig(mslNanos, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
                 r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, on, challengeAckLimit, mss, sendBuffer,
-                receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh);
+                receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh, unsafeTwoWayHandshake,
+                unsafeCloseOnFirstFin);
     }
 
     /** A copy with another challenge-ACK limit. */
     public EngineConfig withChallengeAckLimit(int limit) {
         return new EngineConfig(mslNanos, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
                 r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, rfc1337, limit, mss, sendBuffer,
-                receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh);
+                receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh, unsafeTwoWayHandshake,
+                unsafeCloseOnFirstFin);
     }
 
     /** A copy with other buffer sizes. */
     public EngineConfig withBuffers(int send, int receive) {
         return new EngineConfig(mslNanos, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
                 r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, rfc1337, challengeAckLimit, mss, send,
-                receive, noDelay, isnSecret, ephemeralLow, ephemeralHigh);
+                receive, noDelay, isnSecret, ephemeralLow, ephemeralHigh, unsafeTwoWayHandshake,
+                unsafeCloseOnFirstFin);
     }
 
     /** A copy with another user timeout (0 = none). */
     public EngineConfig withUserTimeout(Duration timeout) {
         return new EngineConfig(mslNanos, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
                 r1, r2Nanos, finTimeoutNanos, timeout.toNanos(), rfc1337, challengeAckLimit, mss, sendBuffer,
-                receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh);
+                receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh, unsafeTwoWayHandshake,
+                unsafeCloseOnFirstFin);
+    }
+
+    /** A copy with the unsafe experiment switches set (the seed's "why three?" and "why four?"). */
+    public EngineConfig withUnsafe(boolean twoWayHandshake, boolean closeOnFirstFin) {
+        return new EngineConfig(mslNanos, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
+                r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, rfc1337, challengeAckLimit, mss, sendBuffer,
+                receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh, twoWayHandshake, closeOnFirstFin);
     }
 }

@@ -111,9 +111,23 @@ public final class EngineSettings {
             "highest ephemeral port (Linux ip_local_port_range)", 60999, 1, 65535);
 
     /** Every setting of the engine, for the configuration loader. */
+    /**
+     * UNSAFE, for the seed's "why three?" experiment: a passive open counts as ESTABLISHED as soon
+     * as its SYN,ACK is sent, without waiting for the third segment (a two-way handshake).
+     */
+    public static final Setting<Boolean> UNSAFE_TWO_WAY_HANDSHAKE = Setting.bool("synack.tcp.unsafe.two-way-handshake",
+            "UNSAFE experiment: a listener's connection is ESTABLISHED on sending SYN,ACK (no third segment)", false);
+
+    /**
+     * UNSAFE, for the seed's "why four?" experiment: the first FIN received closes both directions
+     * (the local side sends its FIN at once and can send nothing more), as if TCP were not full duplex.
+     */
+    public static final Setting<Boolean> UNSAFE_CLOSE_ON_FIRST_FIN = Setting.bool("synack.tcp.unsafe.close-on-first-fin",
+            "UNSAFE experiment: a FIN received closes both directions at once (no half-close)", false);
+
     public static List<Setting<?>> all() {
         return List.of(MSL, RTO_INITIAL, RTO_MIN, RTO_MAX, SYN_R2, SYNACK_RETRIES, R1, R2, FIN_TIMEOUT,
                 USER_TIMEOUT, RFC1337, CHALLENGE_ACK_LIMIT, MSS, SEND_BUFFER, RECEIVE_BUFFER, NODELAY, ISN_SECRET,
-                EPHEMERAL_LOW, EPHEMERAL_HIGH);
+                EPHEMERAL_LOW, EPHEMERAL_HIGH, UNSAFE_TWO_WAY_HANDSHAKE, UNSAFE_CLOSE_ON_FIRST_FIN);
     }
 }

@@ -67,6 +67,8 @@ final class Tcb {
     // Timers, as data (DESIGN §3): deadlines, or NONE.
     long rtoDeadline = NONE;
     long persistDeadline = NONE;
+    /** When we last answered an unacceptable segment without data with an ACK (Linux last_oow_ack_time). */
+    long lastOutOfWindowAck = Long.MIN_VALUE / 2;
     long finWait2Deadline = NONE;
     /** When the oldest unacknowledged segment was first sent (R2 and the user timeout run from here). */
     long headSentAt = -1;

@@ -99,6 +99,11 @@ public final class TcpEngine implements Engine {
         this.isnGenerator = isnGenerator;
         this.ports = ports;
         this.challengeAcks = new ChallengeAckLimiter(config.challengeAckLimit());
+        if (config.unsafeTwoWayHandshake() || config.unsafeCloseOnFirstFin()) {
+            LOG.warn("{}: UNSAFE experiment switches on (two-way handshake: {}, close on first FIN: {}): this "
+                    + "is not TCP; use only to see what the mechanism prevents", localAddress.getHostAddress(),
+                    config.unsafeTwoWayHandshake(), config.unsafeCloseOnFirstFin());
+        }
         if (config.mslNanos() == 0) {
             LOG.warn("{}: synack.tcp.msl = 0 removes TIME-WAIT: delayed segments of a closed connection can be "
                     + "taken for data of a new one on the same ports (RFC 9293 §3.4.2). Unsafe outside experiments.",
@@ -253,6 +258,12 @@ public final class TcpEngine implements Engine {
         connections.put(key, tcb.handle);
         setState(tcb, TcpState.SYN_RECEIVED, "rcv SYN; snd SYN,ACK", now);
         sendSynAck(tcb, false, now);
+        if (config.unsafeTwoWayHandshake()) {
+            // UNSAFE experiment (synack.tcp.unsafe.two-way-handshake), the seed's "why three?": the
+            // connection counts as open without the peer confirming it wanted one, so a stale SYN
+            // (RFC 9293 §3.5, Figure 8) hands the application a connection nobody asked for.
+            establish(tcb, "UNSAFE two-way handshake: snd SYN,ACK", now);
+        }
     }
 
     /** RFC 9293 §3.10.7.3: SYN-SENT. */
@@ -328,6 +339,9 @@ public final class TcpEngine implements Engine {
     }
 
     /** RFC 9293 §3.10.7.4: SYN-RECEIVED and the synchronized states. */
+    /** Linux {@code tcp_invalid_ratelimit}: the least time between two out-of-window ACKs of a connection. */
+    static final long OUT_OF_WINDOW_ACK_INTERVAL_NANOS = 500_000_000L;
+
     private void synchronizedArrives(Tcb tcb, Segment seg, long now) {
         TcpState state = tcb.state;
         int segLen = seg.sequenceLength();
@@ -356,9 +370,8 @@ public final class TcpEngine implements Engine {
             if (!zeroWindowAck) {
                 stats.drop(seg.has(Segment.RST) ? DropReason.BAD_RST : DropReason.OUT_OF_WINDOW);
                 if (!seg.has(Segment.RST)) {
-                    // "an acknowledgment should be sent in reply (unless the RST bit is set)". Not rate
-                    // limited: this is the ACK that recovers lost ACKs of data.
-                    sendAck(tcb);
+                    // "an acknowledgment should be sent in reply (unless the RST bit is set)".
+                    sendOutOfWindowAck(tcb, seg, now);
                 }
                 return;
             }
@@ -425,6 +438,25 @@ public final class TcpEngine implements Engine {
         }
     }
 
+    /**
+     * The ACK that answers an unacceptable segment (RFC 9293 §3.10.7.4 first and fifth steps). For a
+     * segment that occupies no sequence space it is sent at most once per
+     * {@value #OUT_OF_WINDOW_ACK_INTERVAL_NANOS} ns per connection, as Linux does
+     * ({@code tcp_oow_rate_limited}, sysctl {@code tcp_invalid_ratelimit} = 500 ms): two ends whose
+     * sequence spaces disagree (an old duplicate accepted into a new incarnation) would otherwise
+     * ACK each other's ACKs forever. A segment with data or FIN is always answered: that ACK
+     * recovers lost acknowledgments.
+     */
+    private void sendOutOfWindowAck(Tcb tcb, Segment seg, long now) {
+        if (seg.payloadLength() == 0 && !seg.has(Segment.FIN)) {
+            if (now - tcb.lastOutOfWindowAck < OUT_OF_WINDOW_ACK_INTERVAL_NANOS) {
+                return; // the segment itself was already counted as dropped
+            }
+            tcb.lastOutOfWindowAck = now;
+        }
+        sendAck(tcb);
+    }
+
     /** RFC 9293 §3.10.7.4 fourth step with RFC 5961 §4: a SYN in SYN-RECEIVED or a synchronized state. */
     private void synInWindow(Tcb tcb, Segment seg, long now) {
         stats.drop(DropReason.SYN_IN_WINDOW);
@@ -487,7 +519,7 @@ public final class TcpEngine implements Engine {
         // segment, and return." (SND.MAX: we may have gone back to retransmit.)
         if (gt(ack, tcb.sndMax)) {
             stats.drop(DropReason.BAD_ACK);
-            sendAck(tcb);
+            sendOutOfWindowAck(tcb, seg, now);
             return false;
         }
         // RFC 5961 §5.2: acceptable only if (SND.UNA - MAX.SND.WND) =< SEG.ACK; else ACK and drop.
@@ -637,7 +669,16 @@ public final class TcpEngine implements Engine {
             tcb.finReceived = true;
             events.add(new ConnectionEvent.PeerClosed(tcb.id, now));
             switch (state) {
-                case SYN_RECEIVED, ESTABLISHED -> setState(tcb, TcpState.CLOSE_WAIT, "rcv FIN; snd ACK", now);
+                case SYN_RECEIVED, ESTABLISHED -> {
+                    setState(tcb, TcpState.CLOSE_WAIT, "rcv FIN; snd ACK", now);
+                    if (config.unsafeCloseOnFirstFin()) {
+                        // UNSAFE experiment (synack.tcp.unsafe.close-on-first-fin), the seed's "why
+                        // four?": treat the peer's FIN as closing both directions, so our FIN follows at
+                        // once and nothing more can be sent. RFC 9293 §3.6 keeps the directions apart.
+                        tcb.finQueued = true;
+                        setState(tcb, TcpState.LAST_ACK, "UNSAFE close on first FIN; snd FIN", now);
+                    }
+                }
                 case FIN_WAIT_1 -> {
                     if (tcb.finAcked()) {
                         sendAck(tcb);
@@ -1308,6 +1349,11 @@ public final class TcpEngine implements Engine {
     private void enterTimeWait(Tcb tcb, String cause, long now) {
         setState(tcb, TcpState.TIME_WAIT, cause, now);
         detach(tcb);
+        if (config.unsafeTwoWayHandshake() || config.unsafeCloseOnFirstFin()) {
+            LOG.warn("{}: UNSAFE experiment switches on (two-way handshake: {}, close on first FIN: {}): this "
+                    + "is not TCP; use only to see what the mechanism prevents", localAddress.getHostAddress(),
+                    config.unsafeTwoWayHandshake(), config.unsafeCloseOnFirstFin());
+        }
         if (config.mslNanos() == 0) {
             // MSL 0 (unsafe, warned at creation): no TIME-WAIT at all.
             setStateDetached(tcb, TcpState.CLOSED, "2MSL timeout (MSL = 0)", now);
@@ -1356,6 +1402,11 @@ public final class TcpEngine implements Engine {
     private void setStateDetached(Tcb tcb, TcpState to, String cause, long now) {
         TcpState from = tcb.state;
         tcb.state = to;
+        if (config.unsafeTwoWayHandshake() || config.unsafeCloseOnFirstFin()) {
+            LOG.warn("{}: UNSAFE experiment switches on (two-way handshake: {}, close on first FIN: {}): this "
+                    + "is not TCP; use only to see what the mechanism prevents", localAddress.getHostAddress(),
+                    config.unsafeTwoWayHandshake(), config.unsafeCloseOnFirstFin());
+        }
         if (config.mslNanos() == 0) {
             stats.transition(from, to); // with TIME-WAIT, removeTimeWait counts the transition
         }

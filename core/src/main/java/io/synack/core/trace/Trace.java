@@ -25,8 +25,8 @@ import java.util.List;
  *
  * <p>A datagram is drawn once, when the stack sends it (its DELAYED record, or its SENT record if the
  * network did not delay it); a later DROPPED record for the same bytes turns that arrow into a lost
- * one, and a DUPLICATED record adds an extra arrow. Not thread-safe: use it
- * from the one simulation thread, or synchronise externally.
+ * one, and a DUPLICATED record adds an extra arrow. Thread-safe: in real time two stacks' event
+ * loops record into it.
  */
 public final class Trace implements DatagramRecorder, ConnectionEventListener {
 
@@ -45,7 +45,7 @@ public final class Trace implements DatagramRecorder, ConnectionEventListener {
     }
 
     @Override
-    public void record(long timeNanos, InetAddress source, InetAddress destination, ByteBuffer segment,
+    public synchronized void record(long timeNanos, InetAddress source, InetAddress destination, ByteBuffer segment,
             DatagramFate fate, String detail) {
         switch (fate) {
             case DELAYED -> sent(timeNanos, source, segment, fate, detail, true);
@@ -97,7 +97,7 @@ public final class Trace implements DatagramRecorder, ConnectionEventListener {
     }
 
     @Override
-    public void onEvent(ConnectionEvent event) {
+    public synchronized void onEvent(ConnectionEvent event) {
         if (event instanceof ConnectionEvent.StateChanged s) {
             entries.add(new StateEntry(event.timeNanos(), left.equals(event.connection().local().getAddress()), s.to()));
         }
@@ -109,12 +109,12 @@ public final class Trace implements DatagramRecorder, ConnectionEventListener {
      * @param timeNanos when
      * @param text the remark
      */
-    public void note(long timeNanos, String text) {
+    public synchronized void note(long timeNanos, String text) {
         entries.add(new Note(timeNanos, text));
     }
 
     /** Everything recorded, in the order recorded. */
-    public List<TraceEntry> entries() {
+    public synchronized List<TraceEntry> entries() {
         return List.copyOf(entries);
     }
 
@@ -125,7 +125,7 @@ public final class Trace implements DatagramRecorder, ConnectionEventListener {
      * @param keep how many segments of a run to keep at its start and at its end
      * @return the summarised entries
      */
-    public List<TraceEntry> summarised(int keep) {
+    public synchronized List<TraceEntry> summarised(int keep) {
         List<TraceEntry> out = new ArrayList<>();
         int i = 0;
         while (i < entries.size()) {
