@@ -169,6 +169,21 @@ class RawSocketListenNetcatTest {
     }
 
     @Test
+    void connectToAPortNobodyListensOnIsRefusedByTheKernelsRstWithExit1() throws Exception {
+        Process connect = start("ip", "netns", "exec", namespace,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), SessionMain.class.getName(),
+                "connect", "--transport", "rawsocket", "-s", "synack.rawsocket.protocol=tcp", "127.0.0.1", "7009");
+        Log log = new Log(connect.getErrorStream());
+        assertTimeoutPreemptively(LIMIT, () -> assertTrue(connect.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)),
+                log::toString);
+        String err = log.complete();
+        assertEquals(1, connect.exitValue(), err);
+        assertTrue(err.contains("synack: connection to 127.0.0.1:7009 refused (RST)"), err);
+        assertEquals(0, connect.getInputStream().readAllBytes().length, "nothing on stdout");
+    }
+
+    @Test
     void connectTalksToTheKernelsNcListenAndThePeersFinEndsTheSessionGracefully() throws Exception {
         Process nc = start("ip", "netns", "exec", namespace, "nc", "-N", "-l", "127.0.0.1", "7001");
         awaitKernelListener(7001);
