@@ -2,6 +2,7 @@ package io.synack.cli.capture;
 
 import io.synack.core.capture.PcapPacket;
 import io.synack.core.capture.PcapReader;
+import io.synack.core.trace.Trace;
 import io.synack.core.trace.TraceEntry;
 import io.synack.core.trace.TraceEntry.SegmentEntry;
 import io.synack.core.wire.DecodeStatus;
@@ -94,7 +95,7 @@ public record CapturedConnection(InetSocketAddress left, InetSocketAddress right
             // A capture cut by its snapshot length holds fewer octets than the segment had: the IP
             // header's length is the truth.
             int payload = Math.max(0, p.segmentLength() - headerLength);
-            chosen.add(new Captured(p.timestampNanos(), from, s.flags, s.seq, s.ack, s.window, payload, options(s)));
+            chosen.add(new Captured(p.timestampNanos(), from, s.flags, s.seq, s.ack, s.window, payload, Trace.options(s)));
         }
         if (chosenPair == null || chosen.isEmpty()) {
             return null;
@@ -122,25 +123,6 @@ public record CapturedConnection(InetSocketAddress left, InetSocketAddress right
         }
         states.finish(segments.get(segments.size() - 1).time());
         return new CapturedConnection(left, right, List.copyOf(entries), streams, undecodable);
-    }
-
-    /** The options as tcpdump prints them (the same form the live trace uses). */
-    static String options(Segment s) {
-        StringBuilder b = new StringBuilder();
-        if (s.mss != Segment.ABSENT) {
-            b.append("mss ").append(s.mss);
-        }
-        if (s.sackPermitted) {
-            b.append(b.length() > 0 ? "," : "").append("sackOK");
-        }
-        if (s.hasTimestamps && (s.flags & Segment.SYN) != 0) {
-            b.append(b.length() > 0 ? "," : "").append("TS val ").append(Integer.toUnsignedString(s.tsVal))
-                    .append(" ecr ").append(Integer.toUnsignedString(s.tsEcr));
-        }
-        if (s.windowScale != Segment.ABSENT) {
-            b.append(b.length() > 0 ? "," : "").append("wscale ").append(s.windowScale);
-        }
-        return b.toString();
     }
 
     /** {@code host:port} for a diagram header. */
