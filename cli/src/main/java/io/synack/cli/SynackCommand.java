@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "A user-space TCP connection engine: run, see and test TCP's handshake, teardown and byte stream.",
-        subcommands = {DemoCommand.class, ExplainCommand.class, SimulateCommand.class, TransportsCommand.class, ConfigCommand.class})
+        subcommands = {DemoCommand.class, ExplainCommand.class, SimulateCommand.class, ConnectCommand.class,
+                ListenCommand.class, TraceCommand.class, TransportsCommand.class, ConfigCommand.class})
 public final class SynackCommand {
 }

@@ -19,18 +19,23 @@ import java.util.function.BooleanSupplier;
  * {@link #inSchedulerThread()}; until it first runs, the creating thread is. Tasks may be added
  * from any thread (the heap is guarded by this object's monitor) but only one thread may run it.
  *
- * <p>A run stops with a {@link LivelockException} after {@link #maxSteps()} tasks, so that two
- * endpoints bouncing segments at each other forever fail a test instead of hanging it.
+ * <p>A run stops with a {@link LivelockException} after {@link #maxSteps()} tasks at one instant of
+ * virtual time, so that two endpoints bouncing segments at each other forever without time
+ * passing fail a test instead of hanging it. Work that lets time pass (a long transfer over a
+ * network with latency) is bounded by the virtual-time limits of the run calls instead.
  */
 public final class VirtualScheduler implements Scheduler {
 
-    /** The default bound on tasks run by a single {@code run*} call. */
+    /** The default bound on tasks run at one instant of virtual time. */
     public static final long DEFAULT_MAX_STEPS = 2_000_000L;
 
     private long now;
     private final long maxSteps;
     private long sequence;
     private long steps;
+    /** The virtual instant the livelock count is for, and the tasks run at it. */
+    private long instant = Long.MIN_VALUE;
+    private long atInstant;
     private int size;
     private long[] deadlines = new long[64];
     private long[] sequences = new long[64];
@@ -44,7 +49,7 @@ public final class VirtualScheduler implements Scheduler {
 
     /**
      * @param startNanos the virtual time to start at
-     * @param maxSteps the most tasks one {@code run*} call may run before it declares a livelock
+     * @param maxSteps the most tasks that may run at one instant of virtual time before a livelock is declared
      */
     public VirtualScheduler(long startNanos, long maxSteps) {
         if (maxSteps <= 0) {
@@ -186,13 +191,18 @@ public final class VirtualScheduler implements Scheduler {
         return true;
     }
 
+    /** Counts a task run by this call; checks how many ran at the current instant. */
     private long countStep(long ran) {
-        long n = ran + 1;
-        if (n >= maxSteps) {
-            throw new LivelockException("virtual scheduler ran " + n + " tasks in one call without becoming idle "
-                    + "(virtual time " + nanoTime() + " ns): a livelock, or raise maxSteps");
+        long t = nanoTime();
+        if (t != instant) {
+            instant = t;
+            atInstant = 0;
         }
-        return n;
+        if (++atInstant >= maxSteps) {
+            throw new LivelockException("virtual scheduler ran " + atInstant + " tasks at virtual time " + t
+                    + " ns without time passing: a livelock, or raise maxSteps");
+        }
+        return ran + 1;
     }
 
     private static long saturatedAdd(long a, long b) {

@@ -1482,6 +1482,9 @@ public final class TcpEngine implements Engine {
             if (avail > 0) {
                 int len = Math.min(avail, mss);
                 int seq = tcb.sndNxt;
+                if (len < mss && !sendSmallSegment(tcb, len, seq + len == dataEnd)) {
+                    break; // held until more data, an ACK or the persist timer (the override timeout)
+                }
                 int flags = Segment.ACK;
                 if (seq + len == dataEnd) {
                     flags |= Segment.PSH; // Linux sets PSH on the last segment of what was written
@@ -1513,6 +1516,20 @@ public final class TcpEngine implements Engine {
         } else {
             tcb.persistDeadline = Tcb.NONE;
         }
+    }
+
+    /**
+     * Whether a segment shorter than the MSS may go now: sender silly-window-syndrome avoidance
+     * (RFC 9293 §3.8.6.2.1, MUST-38) with Nagle's algorithm (§3.7.4; MUST-17: switchable). It may
+     * if it carries everything queued and either Nagle is off or nothing is unacknowledged (Nagle:
+     * at most one small segment in flight), or if it fills at least half the largest window the peer
+     * offered (Fs = 1/2: a peer with a small buffer still gets data).
+     */
+    private static boolean sendSmallSegment(Tcb tcb, int len, boolean allQueued) {
+        if (allQueued && (tcb.noDelay || tcb.sndNxt == tcb.sndUna)) {
+            return true;
+        }
+        return len >= Math.max(1, tcb.maxSndWnd / 2);
     }
 
     /** Bookkeeping after sending {@code len} sequence numbers from {@code seq}. */

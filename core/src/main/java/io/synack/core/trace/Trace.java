@@ -183,8 +183,13 @@ public final class Trace implements DatagramRecorder, ConnectionEventListener {
                 fate, detail);
     }
 
-    /** The options as tcpdump prints them, in a fixed order. */
-    static String options(Segment s) {
+    /**
+     * The options as tcpdump prints them, in a fixed order ({@code mss 1460,sackOK,TS val 1 ecr 0,wscale 7}).
+     *
+     * @param s a decoded segment
+     * @return the options, or empty
+     */
+    public static String options(Segment s) {
         StringBuilder b = new StringBuilder();
         if (s.mss != Segment.ABSENT) {
             b.append("mss ").append(s.mss);
