@@ -55,6 +55,12 @@ public final class Campaign {
     private final int maxClients;
     private final String faults;
     private final int clientsOverride;
+    private final double maxLoss;
+
+    /** The CLI's default transfer bound per direction. */
+    public static final long DEFAULT_MAX_BYTES = 256 * 1024;
+    /** The highest loss rate a drawn mix has by default (the "up to 30 % loss"). */
+    public static final double DEFAULT_MAX_LOSS = 0.30;
 
     /**
      * @param maxBytes the most bytes one side sends (drawn 0..maxBytes per direction)
@@ -63,6 +69,18 @@ public final class Campaign {
      * @param faults a fixed fault spec, or null to draw a mix from the seed
      */
     public Campaign(long maxBytes, int maxClients, int clients, String faults) {
+        this(maxBytes, maxClients, clients, faults, DEFAULT_MAX_LOSS);
+    }
+
+    /**
+     * @param maxBytes the most bytes one side sends (drawn 0..maxBytes per direction)
+     * @param maxClients the most concurrent clients drawn from the seed (1..maxClients)
+     * @param clients a fixed client count, or 0 to draw it
+     * @param faults a fixed fault spec, or null to draw a mix from the seed
+     * @param maxLoss the highest loss rate of a drawn mix
+     */
+    public Campaign(long maxBytes, int maxClients, int clients, String faults, double maxLoss) {
+        this.maxLoss = maxLoss;
         if (maxBytes < 0 || maxClients < 1 || clients < 0 || clients > 200) {
             throw new IllegalArgumentException("bytes must be >= 0, clients 1..200");
         }
@@ -103,8 +121,19 @@ public final class Campaign {
      * @return the mix in {@link FaultModel#parse} form
      */
     public static String drawFaults(long seed) {
+        return drawFaults(seed, DEFAULT_MAX_LOSS);
+    }
+
+    /**
+     * A random fault mix with loss up to {@code maxLoss}.
+     *
+     * @param seed the run's seed
+     * @param maxLoss the highest loss rate (0 for none)
+     * @return the mix in {@link FaultModel#parse} form
+     */
+    public static String drawFaults(long seed, double maxLoss) {
         SplittableRandom r = new SplittableRandom(Simulation.deriveSeed(seed, "campaign-faults"));
-        double loss = r.nextInt(5) == 0 ? 0 : r.nextDouble(0.30);
+        double loss = r.nextInt(5) == 0 || maxLoss <= 0 ? 0 : r.nextDouble(maxLoss);
         double dup = r.nextInt(3) == 0 ? 0 : r.nextDouble(0.05);
         double reorder = r.nextInt(3) == 0 ? 0 : r.nextDouble(0.20);
         double corrupt = r.nextInt(3) == 0 ? 0 : r.nextDouble(0.02);
@@ -160,7 +189,7 @@ public final class Campaign {
      * @return the outcome
      */
     public Result run(long seed) {
-        String mix = faults != null ? faults : drawFaults(seed);
+        String mix = faults != null ? faults : drawFaults(seed, maxLoss);
         SplittableRandom r = new SplittableRandom(Simulation.deriveSeed(seed, "campaign"));
         int clients = clientsOverride > 0 ? clientsOverride : 1 + r.nextInt(maxClients);
         List<String> violations = new ArrayList<>();
@@ -176,7 +205,10 @@ public final class Campaign {
         } finally {
             sim.close();
         }
-        return new Result(seed, mix, clients, List.copyOf(violations), replayCommand(seed, faults, clientsOverride));
+        // The replay names the mix whenever the CLI would not draw the same one from the seed.
+        String replay = replayCommand(seed, faults != null || maxLoss != DEFAULT_MAX_LOSS ? mix : null, clientsOverride)
+                + (maxBytes == DEFAULT_MAX_BYTES ? "" : " --max-bytes " + maxBytes);
+        return new Result(seed, mix, clients, List.copyOf(violations), replay);
     }
 
     private void runIn(Simulation sim, long seed, SplittableRandom r, int clients, List<String> violations)
