@@ -100,7 +100,7 @@ final class PropertiesFileReader {
         private static String checkEscapes(String text) {
             Matcher m = BAD_UNICODE_ESCAPE.matcher(text);
             if (m.find()) {
-                throw new MalformedEscapeException("malformed \\uXXXX escape in \"" + text + "\"");
+                throw new MalformedEscapeException("malformed \\u escape (four hex digits needed) in \"" + text + "\"");
             }
             return text;
         }

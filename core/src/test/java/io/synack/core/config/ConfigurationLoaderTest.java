@@ -236,7 +236,7 @@ class ConfigurationLoaderTest {
             Path file = write("bad.properties", "# comment\nsynack.tcp.backlog = 5\nsynack.tcp.msl = \\u12\n");
 
             assertEquals(List.of("configuration file " + file + ":3: not a valid properties file: "
-                    + "malformed \\uXXXX escape in \"\\u12\""), problems(loader().file(file)));
+                    + "malformed \\u escape (four hex digits needed) in \"\\u12\""), problems(loader().file(file)));
         }
 
         @Test
