@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -23,6 +24,9 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    GlobalOptions global;
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "100", description = "How many seeds (default ${DEFAULT-VALUE}).")
     int runs;
@@ -43,6 +47,10 @@ final class SimulateCommand implements Callable<Integer> {
             description = "Most bytes each side sends (drawn 0..BYTES per direction; default ${DEFAULT-VALUE}).")
     long maxBytes;
 
+    @Option(names = "--max-loss", paramLabel = "P", defaultValue = "0.3",
+            description = "Highest loss rate of a mix drawn from the seed (default ${DEFAULT-VALUE}).")
+    double maxLoss;
+
     @Override
     public Integer call() {
         if (runs < 1) {
@@ -56,17 +64,26 @@ final class SimulateCommand implements Callable<Integer> {
         }
         Campaign campaign;
         try {
-            campaign = new Campaign(maxBytes, 8, clients, faults);
+            Campaign.engineConfig(global.overrides());
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--faults: " + e.getMessage());
+            throw new ParameterException(spec.commandLine(), "-s: only synack.tcp.* settings apply: " + e.getMessage());
+        }
+        try {
+            campaign = new Campaign(maxBytes, 8, clients, faults, maxLoss, global.overrides());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), (faults != null ? "--faults: " : "") + e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
         long first = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000_000L);
         out.printf("synack simulate: %d runs from seed %d%n", runs, first);
         out.flush();
         int failed = 0;
+        int gaveUp = 0;
+        Campaign.SynCounts syns = Campaign.SynCounts.NONE;
         for (int i = 0; i < runs; i++) {
             Campaign.Result result = campaign.run(first + i);
+            syns = syns.plus(result.syns());
+            gaveUp += result.gaveUp();
             if (!result.passed()) {
                 failed++;
                 out.printf("FAIL seed %d (%d clients, %s): %s%n  replay: %s%n", result.seed(), result.clients(),
@@ -74,6 +91,9 @@ final class SimulateCommand implements Callable<Integer> {
                 out.flush();
             }
         }
+        out.printf("old SYNs handed to the server: %d duplicates, %d after ESTABLISHED, %d older than MSL; "
+                + "applications that gave up on a failed peer: %d%n", syns.duplicates(), syns.afterEstablished(),
+                syns.olderThanMsl(), gaveUp);
         out.printf("%d passed, %d failed%n", runs - failed, failed);
         out.flush();
         return failed == 0 ? 0 : 1;
