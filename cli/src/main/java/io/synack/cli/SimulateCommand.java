@@ -51,8 +51,12 @@ final class SimulateCommand implements Callable<Integer> {
             description = "Highest loss rate of a mix drawn from the seed (default ${DEFAULT-VALUE}).")
     double maxLoss;
 
+    @Option(names = "--pcap", paramLabel = "FILE",
+            description = "Write every datagram delivered in the run to FILE (pcap, as the receivers saw them); with --runs 1 only.")
+    java.nio.file.Path pcap;
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         if (runs < 1) {
             throw new ParameterException(spec.commandLine(), "--runs must be at least 1, got " + runs);
         }
@@ -73,6 +77,25 @@ final class SimulateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), (faults != null ? "--faults: " : "") + e.getMessage());
         }
+        if (pcap != null && runs != 1) {
+            throw new ParameterException(spec.commandLine(), "--pcap needs --runs 1");
+        }
+        io.synack.core.capture.PcapWriter writer = pcap == null ? null
+                : new io.synack.core.capture.PcapWriter(pcap, io.synack.core.capture.PcapWriter.Options.DEFAULT
+                        .withFates(io.synack.spi.DatagramFate.DELIVERED));
+        if (writer != null) {
+            campaign.recordingTo(writer);
+        }
+        try {
+            return run(campaign);
+        } finally {
+            if (writer != null) {
+                writer.close();
+            }
+        }
+    }
+
+    private int run(Campaign campaign) {
         PrintWriter out = spec.commandLine().getOut();
         long first = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000_000L);
         out.printf("synack simulate: %d runs from seed %d%n", runs, first);

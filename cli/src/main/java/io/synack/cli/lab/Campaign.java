@@ -14,6 +14,7 @@ import io.synack.core.engine.EngineConfig;
 import io.synack.core.engine.EngineSettings;
 import io.synack.core.engine.TcpEngine;
 import io.synack.spi.DatagramFate;
+import io.synack.spi.DatagramRecorder;
 import io.synack.transport.loopback.FaultModel;
 import io.synack.transport.loopback.LoopbackNetwork;
 import io.synack.transport.loopback.LoopbackTransportFactory;
@@ -53,8 +54,14 @@ import java.util.function.BiPredicate;
  */
 public final class Campaign {
 
-    /** The most virtual time every connection may take to finish. */
-    public static final Duration TIME_BOUND = Duration.ofMinutes(30);
+    /**
+     * The most virtual time every connection may take to finish: four times R2 (15 min, Linux
+     * tcp_retries2). R2 counts from the first retransmission of the oldest unacknowledged segment,
+     * so a connection that makes progress only now and then may legitimately take several R2
+     * periods: seed 2677 (4 KiB) got one segment through after 13 minutes of a Gilbert–Elliott
+     * burst and timed out on the next one 15 minutes later, at 28 minutes.
+     */
+    public static final Duration TIME_BOUND = Duration.ofHours(1);
     /** The server's port. */
     static final int PORT = 80;
 
@@ -72,6 +79,7 @@ public final class Campaign {
     private final Map<String, String> engineSettings;
     private final EngineConfig config;
     private BiPredicate<TcpState, TcpState> transitions = TransitionTable::allows;
+    private DatagramRecorder recorder = DatagramRecorder.NONE;
 
     /** The CLI's default transfer bound per direction. */
     public static final long DEFAULT_MAX_BYTES = 256 * 1024;
@@ -139,6 +147,18 @@ public final class Campaign {
      */
     Campaign checkingTransitionsWith(BiPredicate<TcpState, TcpState> allowed) {
         this.transitions = allowed;
+        return this;
+    }
+
+    /**
+     * Also hands every datagram record of the following runs to {@code extra} (e.g. a
+     * {@code PcapWriter} to look at a replayed run in Wireshark).
+     *
+     * @param extra the recorder
+     * @return this
+     */
+    public Campaign recordingTo(DatagramRecorder extra) {
+        this.recorder = java.util.Objects.requireNonNull(extra);
         return this;
     }
 
@@ -344,7 +364,11 @@ public final class Campaign {
         FaultModel model = FaultModel.parse(mix);
         LoopbackNetwork network = new LoopbackNetwork();
         SynWatch syns = new SynWatch(address(1), config.mslNanos());
-        network.recorder(syns::record);
+        DatagramRecorder extra = recorder;
+        network.recorder((t, src, dst, segment, fate, detail) -> {
+            syns.record(t, src, dst, segment.duplicate(), fate, detail);
+            extra.record(t, src, dst, segment, fate, detail);
+        });
         int[] gaveUp = {0};
         Simulation sim = Simulation.create(seed, s -> new LoopbackTransportFactory(network, model, s),
                 (address, engineSeed) -> TcpEngine.create(address, config, new SplittableRandom(engineSeed)));
@@ -712,7 +736,8 @@ public final class Campaign {
         return side.connection.state() + " [sent " + st.bytesSent() + " B, received " + st.bytesReceived()
                 + " B, retransmissions " + st.retransmissions() + ", snd.wnd " + st.sendWindow() + ", rcv.wnd "
                 + st.receiveWindow() + ", written " + (side.written != null && side.written.isDone()) + ", read "
-                + (side.read != null && side.read.isDone()) + "]";
+                + (side.read != null && side.read.isDone()) + (side.gaveUp ? ", gave up" : "")
+                + ", close reason " + side.connection.closeFuture().toCompletableFuture().getNow(null) + "]";
     }
 
     private static long streamSeed(long seed, int index, int direction) {
