@@ -160,6 +160,24 @@ public final class TcpEngine implements Engine {
     // =============================================================================================
 
     @Override
+    public void handleSegment(InetAddress remote, InetAddress destination, Segment seg, long now) {
+        if (destination != null && (destination.isMulticastAddress() || isLimitedBroadcast(destination))) {
+            // MUST-57 (RFC 9293 §3.9.2.2, RFC 1122 §4.2.3.10): TCP is unicast; a SYN to a broadcast or
+            // multicast address is discarded silently, and so is every other segment (as Linux does:
+            // tcp_v4_rcv drops packets not addressed to this host), so nothing answers it.
+            stats.segmentsIn++;
+            stats.drop(DropReason.NOT_UNICAST);
+            return;
+        }
+        handleSegment(remote, seg, now);
+    }
+
+    private static boolean isLimitedBroadcast(InetAddress a) {
+        byte[] b = a.getAddress();
+        return b.length == 4 && (b[0] & b[1] & b[2] & b[3]) == (byte) 0xff;
+    }
+
+    @Override
     public void handleSegment(InetAddress remote, Segment seg, long now) {
         stats.segmentsIn++;
         if (seg.sourcePort == 0 || seg.destinationPort == 0 || remote == null) {
@@ -842,7 +860,7 @@ public final class TcpEngine implements Engine {
     /** RFC 6298 §5.4-§5.6 and RFC 9293 §3.8.3 (R1, R2, MUST-20..23). */
     private void retransmissionTimeout(Tcb tcb, long now) {
         long limit = tcb.state == TcpState.SYN_SENT ? config.synR2Nanos()
-                : config.userTimeoutNanos() > 0 ? config.userTimeoutNanos() : config.r2Nanos();
+                : tcb.r2Nanos;
         boolean passiveHalfOpen = tcb.state == TcpState.SYN_RECEIVED && tcb.passive;
         if (passiveHalfOpen ? tcb.retransmits >= config.synAckRetries()
                 : tcb.headSentAt >= 0 && now - tcb.headSentAt >= limit) {
@@ -1130,6 +1148,17 @@ public final class TcpEngine implements Engine {
         Tcb tcb = tcb(connection);
         if (tcb != null) {
             tcb.noDelay = noDelay;
+        }
+    }
+
+    @Override
+    public void setR2(int connection, long r2Nanos) {
+        if (r2Nanos <= 0) {
+            throw new IllegalArgumentException("R2 must be positive: " + r2Nanos + " ns");
+        }
+        Tcb tcb = tcb(connection);
+        if (tcb != null) {
+            tcb.r2Nanos = r2Nanos; // MUST-21; a running retransmission timer picks it up at its next expiry
         }
     }
 
