@@ -400,18 +400,18 @@ final class Execution {
 
     /** Null when {@code o} matches {@code p}, else what differs. */
     private String compare(Event.Packet p, Observed o) {
-        if (o.flags() != p.flags()) {
-            return "flags " + Flags.toString(o.flags()) + " instead of " + Flags.toString(p.flags());
-        }
-        if (o.sourcePort() != localPort || o.destinationPort() != remotePort) {
-            return "ports " + o.sourcePort() + " > " + o.destinationPort() + " instead of " + localPort + " > " + remotePort;
-        }
-        if ((o.flags() & Segment.SYN) != 0 && (!localIsnKnown || o.seq() != localIsnActual)) {
+        if ((o.flags() & p.flags() & Segment.SYN) != 0 && (!localIsnKnown || o.seq() != localIsnActual)) {
             // The engine's ISN cannot be predicted: learn it (RFC 9293 §3.4.1); numbers after the SYN are
             // relative to it as the script wrote it.
             localIsnKnown = true;
             localIsnActual = o.seq();
             seqOffset = (p.start() - o.seq()) & 0xFFFFFFFFL;
+        }
+        if (o.flags() != p.flags()) {
+            return "flags " + Flags.toString(o.flags()) + " instead of " + Flags.toString(p.flags());
+        }
+        if (o.sourcePort() != localPort || o.destinationPort() != remotePort) {
+            return "ports " + o.sourcePort() + " > " + o.destinationPort() + " instead of " + localPort + " > " + remotePort;
         }
         long seq = (o.seq() + seqOffset) & 0xFFFFFFFFL;
         if (seq != p.start()) {
