@@ -80,6 +80,31 @@ final class Tcb {
     int rttSeq;
     long rttStart = -1;
 
+    // Congestion control and loss recovery (RFC 5681, RFC 6582, RFC 6675).
+    final CongestionControl cc;
+    /** Duplicate ACKs in a row (RFC 5681 §2 definition), outside recovery. */
+    int dupAcks;
+    /** In fast recovery (RFC 6582 §3.2, RFC 6675 §5). */
+    boolean inRecovery;
+    /**
+     * SND.MAX when the last recovery or retransmission timeout began: RFC 6582's "recover" + 1.
+     * A new fast retransmit needs SND.UNA to reach it (RFC 6582 §3.2 step 1), and an ACK reaching
+     * it ends the recovery (step 3).
+     */
+    int recoverEnd;
+    /** RFC 6675 HighRxt + 1: retransmissions in this recovery have covered up to here. */
+    int highRxt;
+    /** What the peer SACKed (RFC 2018, RFC 6675 §3). */
+    final SackScoreboard scoreboard = new SackScoreboard();
+    /** When data was last sent, for restart after idle (RFC 5681 §4.1); -1 before any. */
+    long lastDataSentAt = -1;
+    /** When an acceptable ACK last arrived, for zero-window probing give-up; -1 before any. */
+    long lastAckAt = -1;
+    /** When the first still unanswered zero-window probe was sent, or -1. */
+    long probesUnansweredSince = -1;
+    long fastRetransmits;
+    long timeouts;
+
     long wheelTimer = -1;
     long wheelDeadline = NONE;
 
@@ -100,6 +125,7 @@ final class Tcb {
         this.receiveBuffer = new ByteRing(config.receiveBuffer());
         this.rtt = new RttEstimator(config.rtoInitialNanos(), config.rtoMinNanos(), config.rtoMaxNanos());
         this.noDelay = config.noDelay();
+        this.cc = new NewReno();
     }
 
     /** Sequence number of the FIN once queued: right after the last queued byte. */

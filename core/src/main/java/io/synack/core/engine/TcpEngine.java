@@ -56,6 +56,8 @@ public final class TcpEngine implements Engine {
     static final int DEFAULT_MSS_IPV6 = 1220;
     /** Without window scaling (a later issue) the window field tops out here. */
     private static final int MAX_WINDOW = 65535;
+    /** RFC 5681 §3.2 / RFC 6675 DupThresh: the third duplicate ACK signals a loss. */
+    static final int DUP_THRESH = 3;
 
     private final InetAddress localAddress;
     private final EngineConfig config;
@@ -528,10 +530,18 @@ public final class TcpEngine implements Engine {
             sendChallengeAck(tcb, now);
             return false;
         }
+        int segWindow = seg.window;
+        tcb.lastAckAt = now;
+        tcb.probesUnansweredSince = -1; // the peer answers: zero-window probing may go on (Linux)
         if (gt(ack, tcb.sndUna)) {
             // "If SND.UNA < SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK. Any segments on the
             // retransmission queue that are thereby entirely acknowledged are removed."
             acknowledge(tcb, ack, now);
+        } else if (ack == tcb.sndUna && tcb.sndUna != tcb.sndMax && seg.payloadLength() == 0
+                && !seg.has(Segment.FIN) && segWindow == tcb.sndWnd) {
+            // RFC 5681 §2 DUPLICATE ACKNOWLEDGMENT: outstanding data, no data, no SYN/FIN, SEG.ACK =
+            // SND.UNA, and the advertised window unchanged.
+            duplicateAck(tcb, now);
         }
         // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated. If (SND.WL1 < SEG.SEQ
         // or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ,
@@ -579,8 +589,49 @@ public final class TcpEngine implements Engine {
         return true;
     }
 
+    /**
+     * RFC 5681 §3.2 fast retransmit on the third duplicate ACK, or a further duplicate ACK during
+     * NewReno fast recovery (window inflation, step 4).
+     */
+    private void duplicateAck(Tcb tcb, long now) {
+        int smss = smss(tcb);
+        if (tcb.inRecovery) {
+            if (!sackRecovery(tcb)) {
+                tcb.cc.onDuplicateAckInRecovery(smss);
+            }
+            return;
+        }
+        tcb.dupAcks++;
+        boolean lost = tcb.dupAcks >= DUP_THRESH
+                || (sackRecovery(tcb) && gt(tcb.scoreboard.lostBoundary(tcb.sndUna, smss, DUP_THRESH), tcb.sndUna));
+        // RFC 6582 §3.2 step 1: no new recovery until everything outstanding at the last one (or at the
+        // last retransmission timeout) is acknowledged; the duplicates may be caused by our own
+        // unnecessary retransmissions.
+        if (lost && ge(tcb.sndUna, tcb.recoverEnd)) {
+            enterRecovery(tcb, now);
+        }
+    }
+
+    /** RFC 5681 §3.2 steps 2-4, RFC 6582 §3.2 step 2, RFC 6675 §5 step 4. */
+    private void enterRecovery(Tcb tcb, long now) {
+        int smss = smss(tcb);
+        boolean sack = sackRecovery(tcb);
+        tcb.cc.onEnterRecovery(tcb.sndMax - tcb.sndUna, smss, sack, now);
+        tcb.inRecovery = true;
+        tcb.recoverEnd = tcb.sndMax; // "record the highest sequence number transmitted in recover"
+        tcb.dupAcks = 0;
+        tcb.fastRetransmits++;
+        // "The lost segment starting at SND.UNA MUST be retransmitted" (RFC 5681 §3.2 step 4; RFC 6675
+        // step 4.3: "the first data segment presumed dropped").
+        int len = transmitData(tcb, tcb.sndUna, sack ? tcb.scoreboard.nextSackedStart(tcb.sndUna, tcb.sndMax) - tcb.sndUna
+                : smss, now);
+        tcb.highRxt = tcb.sndUna + len;
+    }
+
     /** SND.UNA advances to {@code ack}: free acknowledged bytes, RTT sample, restart or stop the timer. */
     private void acknowledge(Tcb tcb, int ack, long now) {
+        int oldUna = tcb.sndUna;
+        int flightBefore = tcb.sndMax - oldUna;
         int dataEnd = tcb.sendBufferSeq + tcb.sendBuffer.size();
         int ackedData = (gt(ack, dataEnd) ? dataEnd : ack) - tcb.sendBufferSeq;
         if (ackedData > 0) {
@@ -604,10 +655,43 @@ public final class TcpEngine implements Engine {
             tcb.rtoDeadline = now + tcb.rtt.rto(); // RFC 6298 §5.3
             tcb.headSentAt = now;
         }
+        tcb.scoreboard.advance(ack);
+        if (tcb.scoreboard.reneged(ack)) {
+            tcb.scoreboard.clear(); // RFC 2018 §8: the receiver discarded SACKed data; trust only cumulative ACKs
+        }
+        congestionOnAck(tcb, ack - oldUna, flightBefore, now);
         if (tcb.writableWanted && ackedData > 0) {
             tcb.writableWanted = false;
             events.add(new ConnectionEvent.Writable(tcb.id, now));
         }
+    }
+
+    /** Congestion control for an ACK that advanced SND.UNA by {@code acked} (RFC 5681, RFC 6582, RFC 6675). */
+    private void congestionOnAck(Tcb tcb, int acked, int flightBefore, long now) {
+        int smss = smss(tcb);
+        tcb.dupAcks = 0;
+        if (!tcb.inRecovery) {
+            tcb.cc.onAck(acked, smss, 2L * flightBefore >= tcb.cc.cwnd(), now);
+            return;
+        }
+        if (ge(tcb.sndUna, tcb.recoverEnd)) {
+            // RFC 6582 §3.2 step 3 / RFC 6675 §5: a full ACK ends the recovery.
+            tcb.inRecovery = false;
+            tcb.cc.onExitRecovery(tcb.sndMax - tcb.sndUna, smss);
+            return;
+        }
+        if (sackRecovery(tcb)) {
+            // RFC 6675: a partial ACK only changes the pipe; NextSeg picks the next hole in output.
+            if (lt(tcb.highRxt, tcb.sndUna)) {
+                tcb.highRxt = tcb.sndUna;
+            }
+            return;
+        }
+        // RFC 6582 §3.2 step 5, partial ACK: "retransmit the first unacknowledged segment", deflate.
+        // (RFC 6298 §5.3 restarts the timer for every partial ACK: the Slow-but-Steady variant of RFC 6582 §4.)
+        tcb.cc.onPartialAck(acked, smss);
+        tcb.fastRetransmits++;
+        transmitData(tcb, tcb.sndUna, smss, now);
     }
 
     /**
@@ -838,8 +922,14 @@ public final class TcpEngine implements Engine {
         long limit = tcb.state == TcpState.SYN_SENT ? config.synR2Nanos()
                 : config.userTimeoutNanos() > 0 ? config.userTimeoutNanos() : config.r2Nanos();
         boolean passiveHalfOpen = tcb.state == TcpState.SYN_RECEIVED && tcb.passive;
+        long since = tcb.headSentAt;
+        if (tcb.sndWnd == 0 && tcb.lastAckAt > since && tcb.state != TcpState.SYN_SENT) {
+            // Linux tcp_retransmit_timer: into a zero window the retransmissions are probes, and a peer
+            // that answers them keeps the connection; R2 counts from its last answer.
+            since = tcb.lastAckAt;
+        }
         if (passiveHalfOpen ? tcb.retransmits >= config.synAckRetries()
-                : tcb.headSentAt >= 0 && now - tcb.headSentAt >= limit) {
+                : since >= 0 && now - since >= limit) {
             // R2 reached: "close the connection" (MUST-20), for a SYN after synack.tcp.syn.r2 (MUST-23);
             // a half-open passive child expires and frees its backlog slot.
             TcpState was = tcb.state;
@@ -860,8 +950,8 @@ public final class TcpEngine implements Engine {
         tcb.rtt.backOff(); // RFC 6298 §5.5
         tcb.rttStart = -1; // Karn: never time a retransmitted segment
         long next = now + tcb.rtt.rto();
-        if (!passiveHalfOpen && tcb.headSentAt >= 0) {
-            next = Math.min(next, tcb.headSentAt + limit); // give up exactly at R2 (Linux clamps likewise)
+        if (!passiveHalfOpen && since >= 0) {
+            next = Math.min(next, since + limit); // give up exactly at R2 (Linux clamps likewise)
         }
         tcb.rtoDeadline = next;
         if (tcb.synUnacked()) {
@@ -875,9 +965,21 @@ public final class TcpEngine implements Engine {
             }
             return;
         }
-        // Go back to SND.UNA and resend one segment; the ACK it brings clocks out the rest.
-        tcb.sndNxt = tcb.sndUna;
-        output(tcb, now, 1);
+        // RFC 5681 §3.1: ssthresh = max(FlightSize / 2, 2*SMSS) (held on repeated expiries), cwnd =
+        // LW = 1 SMSS; RFC 6582 §3.2: recover = HighData, so the duplicates our go-back causes start
+        // no fast retransmit; any recovery in progress ends (RFC 6675 §5.1).
+        int smss = smss(tcb);
+        tcb.timeouts++;
+        tcb.cc.onRetransmissionTimeout(tcb.sndMax - tcb.sndUna, smss, tcb.retransmits == 1, now);
+        tcb.inRecovery = false;
+        tcb.dupAcks = 0;
+        tcb.recoverEnd = tcb.sndMax;
+        // Go back to SND.UNA and resend the first segment, even into a zero window (Linux
+        // tcp_retransmit_timer: "our retransmits become zero probes"); the ACKs it brings clock out the
+        // rest from SND.NXT, skipping what the peer SACKed.
+        int len = transmitData(tcb, tcb.sndUna, Math.min(smss,
+                tcb.scoreboard.nextSackedStart(tcb.sndUna, tcb.sndMax) - tcb.sndUna), now);
+        tcb.sndNxt = tcb.sndUna + len;
     }
 
     // =============================================================================================
@@ -1417,6 +1519,9 @@ public final class TcpEngine implements Engine {
         if (tcb.synRetransmitted) {
             tcb.rtt.fallBackAfterSynTimeout(); // RFC 6298 §5.7
         }
+        tcb.cc.init(smss(tcb)); // RFC 6928 initial window
+        tcb.recoverEnd = tcb.sndUna; // RFC 6582 §3.2: "recover" starts at the ISS
+        tcb.highRxt = tcb.sndUna;
         setState(tcb, TcpState.ESTABLISHED, cause, now);
         if (tcb.passive && tcb.listener >= 0 && listeners[tcb.listener] != null) {
             listeners[tcb.listener].acceptQueue.offerInt(tcb.handle);
@@ -1459,15 +1564,6 @@ public final class TcpEngine implements Engine {
     // =============================================================================================
 
     private void output(Tcb tcb, long now) {
-        output(tcb, now, Integer.MAX_VALUE);
-    }
-
-    /**
-     * Sends what the peer's window allows from SND.NXT: data segmented to the peer's MSS, then the
-     * FIN once all data is out (RFC 9293 §3.10.2, §3.10.4). Arms the retransmission timer for what
-     * is in flight, or the persist timer when a zero window holds data back (MUST-36).
-     */
-    private void output(Tcb tcb, long now, int maxSegments) {
         TcpState s = tcb.state;
         if (!(s == TcpState.ESTABLISHED || s == TcpState.CLOSE_WAIT || s == TcpState.FIN_WAIT_1
                 || s == TcpState.CLOSING || s == TcpState.LAST_ACK)) {
@@ -1475,35 +1571,74 @@ public final class TcpEngine implements Engine {
         }
         int wndEnd = tcb.sndUna + tcb.sndWnd;
         int dataEnd = tcb.sendBufferSeq + tcb.sendBuffer.size();
-        int mss = Math.max(1, tcb.peerMss);
-        int sent = 0;
-        while (sent < maxSegments) {
-            int avail = (lt(dataEnd, wndEnd) ? dataEnd : wndEnd) - tcb.sndNxt;
+        int mss = smss(tcb);
+        SackScoreboard sb = tcb.scoreboard;
+        if (tcb.sndUna == tcb.sndMax && tcb.lastDataSentAt >= 0 && lt(tcb.sndNxt, dataEnd)
+                && now - tcb.lastDataSentAt > tcb.rtt.rto()) {
+            // RFC 5681 §4.1 restart after idle: "if TCP has not sent data in an interval exceeding the
+            // retransmission timeout", cwnd = min(IW, cwnd) before sending.
+            tcb.cc.onIdleRestart(mss);
+        }
+        boolean sackRecovery = tcb.inRecovery && sackRecovery(tcb);
+        while (true) {
+            int flight;
+            if (sackRecovery) {
+                // RFC 6675 §5 step (C): while cwnd - pipe >= 1 SMSS, NextSeg.
+                int lostBoundary = sb.lostBoundary(tcb.sndUna, mss, DUP_THRESH);
+                flight = pipe(tcb, lostBoundary);
+                if (tcb.cc.cwnd() - flight < mss) {
+                    break;
+                }
+                int hole = sb.skipSacked(ge(tcb.highRxt, tcb.sndUna) ? tcb.highRxt : tcb.sndUna);
+                if (lt(hole, lostBoundary)) {
+                    // NextSeg rule 1: the first un-SACKed, lost byte above HighRxt.
+                    int len = transmitData(tcb, hole, Math.min(mss, sb.nextSackedStart(hole, tcb.sndMax) - hole), now);
+                    tcb.highRxt = hole + len;
+                    if (len == 0) {
+                        break;
+                    }
+                    continue;
+                }
+                boolean newData = lt(tcb.sndNxt, dataEnd) && lt(tcb.sndNxt, wndEnd);
+                if (!newData && lt(hole, sb.highSacked(tcb.sndUna))) {
+                    // NextSeg rule 3: nothing new may go, so retransmit a hole not yet deemed lost.
+                    int len = transmitData(tcb, hole, Math.min(mss, sb.nextSackedStart(hole, tcb.sndMax) - hole), now);
+                    tcb.highRxt = hole + len;
+                    if (len == 0) {
+                        break;
+                    }
+                    continue;
+                }
+            } else {
+                if (lt(tcb.sndNxt, tcb.sndMax) && !sb.isEmpty()) {
+                    tcb.sndNxt = sb.skipSacked(tcb.sndNxt); // after a timeout: resend only what was not SACKed
+                }
+                flight = sb.isEmpty() ? tcb.sndNxt - tcb.sndUna : sb.unsackedBytes(tcb.sndUna, tcb.sndNxt);
+            }
+            int seq = tcb.sndNxt;
+            int avail = (lt(dataEnd, wndEnd) ? dataEnd : wndEnd) - seq;
             if (avail > 0) {
                 int len = Math.min(avail, mss);
-                int seq = tcb.sndNxt;
-                if (len < mss && !sendSmallSegment(tcb, len, seq + len == dataEnd)) {
+                if (lt(seq, tcb.sndMax) && !sb.isEmpty()) {
+                    len = Math.min(len, sb.nextSackedStart(seq, tcb.sndMax) - seq);
+                }
+                if (flight + len > tcb.cc.cwnd()) {
+                    break; // RFC 5681 §3.1: never more than cwnd in flight (the sender uses min(cwnd, rwnd))
+                }
+                if (len < mss && ge(seq, tcb.sndMax) && !sendSmallSegment(tcb, len, seq + len == dataEnd)) {
                     break; // held until more data, an ACK or the persist timer (the override timeout)
                 }
-                int flags = Segment.ACK;
-                if (seq + len == dataEnd) {
-                    flags |= Segment.PSH; // Linux sets PSH on the last segment of what was written
-                    if (tcb.finQueued && lt(seq + len, wndEnd)) {
-                        flags |= Segment.FIN;
-                    }
+                int sent = transmitData(tcb, seq, len, now);
+                tcb.sndNxt = seq + sent;
+                if (gt(tcb.sndNxt, tcb.sndMax)) {
+                    tcb.sndMax = tcb.sndNxt;
                 }
-                TransmitQueue.Entry e = queueSegment(tcb, seq, flags);
-                ByteBuffer buf = e.payloadBuffer(len);
-                tcb.sendBuffer.peek(seq - tcb.sendBufferSeq, buf, len);
-                buf.flip();
-                afterSend(tcb, seq, len + ((flags & Segment.FIN) != 0 ? 1 : 0), now);
-                sent++;
                 continue;
             }
-            if (tcb.finQueued && tcb.sndNxt == dataEnd && lt(tcb.sndNxt, wndEnd)) {
-                queueSegment(tcb, tcb.sndNxt, Segment.FIN | Segment.ACK);
-                afterSend(tcb, tcb.sndNxt, 1, now);
-                sent++;
+            if (tcb.finQueued && tcb.sndNxt == dataEnd && lt(tcb.sndNxt, wndEnd)
+                    && (tcb.sndNxt != tcb.sndMax || !tcb.finSent())) {
+                int sent = transmitData(tcb, tcb.sndNxt, 0, now);
+                tcb.sndNxt += sent;
             }
             break;
         }
@@ -1516,6 +1651,51 @@ public final class TcpEngine implements Engine {
         } else {
             tcb.persistDeadline = Tcb.NONE;
         }
+    }
+
+    /**
+     * RFC 6675 §4 SetPipe: bytes the sender believes are in the network. Un-SACKed bytes above the
+     * loss boundary count, and so do lost ones already retransmitted in this recovery (below HighRxt).
+     */
+    private static int pipe(Tcb tcb, int lostBoundary) {
+        SackScoreboard sb = tcb.scoreboard;
+        int pipe = sb.unsackedBytes(tcb.sndUna, tcb.sndMax);
+        int from = ge(tcb.highRxt, tcb.sndUna) ? tcb.highRxt : tcb.sndUna;
+        return pipe - sb.unsackedBytes(from, lostBoundary);
+    }
+
+    /**
+     * Sends (or resends) up to {@code maxLen} bytes of the send buffer from {@code seq}, with PSH
+     * on the segment that empties the buffer (Linux sets PSH on the last segment of a write) and the
+     * FIN when it follows the last byte and fits the window (or was sent before).
+     *
+     * @return the sequence space the segment occupies (data plus FIN), 0 if there was nothing to send
+     */
+    private int transmitData(Tcb tcb, int seq, int maxLen, long now) {
+        int dataEnd = tcb.sendBufferSeq + tcb.sendBuffer.size();
+        int len = Math.max(0, Math.min(maxLen, dataEnd - seq));
+        int flags = Segment.ACK;
+        int fin = 0;
+        if (seq + len == dataEnd) {
+            if (len > 0) {
+                flags |= Segment.PSH;
+            }
+            if (tcb.finQueued && (gt(tcb.sndMax, dataEnd) || lt(dataEnd, tcb.sndUna + tcb.sndWnd))) {
+                flags |= Segment.FIN;
+                fin = 1;
+            }
+        }
+        if (len == 0 && fin == 0) {
+            return 0;
+        }
+        TransmitQueue.Entry e = queueSegment(tcb, seq, flags);
+        if (len > 0) {
+            ByteBuffer buf = e.payloadBuffer(len);
+            tcb.sendBuffer.peek(seq - tcb.sendBufferSeq, buf, len);
+            buf.flip();
+        }
+        afterSend(tcb, seq, len + fin, now);
+        return len + fin;
     }
 
     /**
@@ -1532,7 +1712,7 @@ public final class TcpEngine implements Engine {
         return len >= Math.max(1, tcb.maxSndWnd / 2);
     }
 
-    /** Bookkeeping after sending {@code len} sequence numbers from {@code seq}. */
+    /** Bookkeeping after sending {@code len} sequence numbers from {@code seq}: SND.MAX, counters, timers. */
     private void afterSend(Tcb tcb, int seq, int len, long now) {
         int end = seq + len;
         boolean fresh = ge(seq, tcb.sndMax);
@@ -1544,13 +1724,14 @@ public final class TcpEngine implements Engine {
                 tcb.rttSeq = end;
             }
         } else {
-            stats.retransmissions++; // after an RTO, everything from SND.UNA is sent again (go-back-N)
+            stats.retransmissions++;
             tcb.retransmissionCount++;
+            tcb.rttStart = -1; // Karn (RFC 6298 §3): no sample across a retransmission
         }
-        tcb.sndNxt = end;
         if (gt(end, tcb.sndMax)) {
             tcb.sndMax = end;
         }
+        tcb.lastDataSentAt = now;
         if (tcb.rtoDeadline == Tcb.NONE) {
             tcb.rtoDeadline = now + tcb.rtt.rto(); // RFC 6298 §5.1
             tcb.headSentAt = now;
@@ -1684,6 +1865,16 @@ public final class TcpEngine implements Engine {
         // MUST-15: "If an MSS Option is not received at connection setup, TCP implementations MUST
         // assume a default send MSS of 536 (576 - 40) for IPv4 or 1220 (1280 - 60) for IPv6".
         tcb.peerMss = seg.mss != Segment.ABSENT && seg.mss > 0 ? seg.mss : defaultMss();
+    }
+
+    /** RFC 5681 SMSS: the peer's MSS (this stack sends no IP or TCP options that would shrink it). */
+    private static int smss(Tcb tcb) {
+        return Math.max(1, tcb.peerMss);
+    }
+
+    /** Loss recovery uses the SACK scoreboard (RFC 6675) rather than NewReno's inflation. */
+    private static boolean sackRecovery(Tcb tcb) {
+        return false; // SACK negotiation arrives with the receive-side options
     }
 
     private int defaultMss() {
