@@ -911,10 +911,28 @@ public final class TcpEngine implements Engine {
         if (tcb.persistDeadline <= now) {
             // MUST-36 zero-window probe, as Linux tcp_probe_timer / tcp_xmit_probe_skb: an ACK with an
             // old sequence number makes the peer answer with its current window. Backoff doubles.
+            // A peer that answers keeps the connection for as long as its window stays closed (RFC 9293
+            // §3.8.6.1, RFC 1122 §4.2.2.17: the connection stays open while the receiver ACKs the
+            // probes); one that stops answering is given up after R2 or the user
+            // timeout (Linux: tcp_retries2 unanswered probes, or TCP_USER_TIMEOUT).
+            if (tcb.probesUnansweredSince < 0) {
+                tcb.probesUnansweredSince = now;
+            } else if (now - tcb.probesUnansweredSince >= dataGiveUpNanos()) {
+                TcpState was = tcb.state;
+                setState(tcb, TcpState.CLOSED, "zero-window probes unanswered (R2)", now);
+                events.add(new ConnectionEvent.TimedOut(tcb.id, now, was));
+                release(tcb, CloseReason.TIMED_OUT, now);
+                return;
+            }
             tcb.persistInterval = Math.min(tcb.persistInterval * 2, config.rtoMaxNanos());
             tcb.persistDeadline = now + tcb.persistInterval;
             queueSegment(tcb, tcb.sndUna - 1, Segment.ACK);
         }
+    }
+
+    /** R2 for data (MUST-20), or the user timeout when set (RFC 9293 §3.10.8, RFC 5482). */
+    private long dataGiveUpNanos() {
+        return config.userTimeoutNanos() > 0 ? config.userTimeoutNanos() : config.r2Nanos();
     }
 
     /** RFC 6298 §5.4-§5.6 and RFC 9293 §3.8.3 (R1, R2, MUST-20..23). */
@@ -1304,6 +1322,11 @@ public final class TcpEngine implements Engine {
     @Override
     public long nextDeadline() {
         return timers.next();
+    }
+
+    /** The TCB behind a handle, for segment-level tests; null when released. */
+    Tcb tcbForTest(int handle) {
+        return tcb(handle);
     }
 
     /** TCBs alive (not yet released), for leak checks. */
