@@ -73,6 +73,8 @@ final class Tcb {
     /** When the oldest unacknowledged segment was first sent (R2 and the user timeout run from here). */
     long headSentAt = -1;
     int retransmits;
+    /** R2 for data and FIN (RFC 9293 §3.8.3): the user timeout or synack.tcp.r2, settable per connection (MUST-21). */
+    long r2Nanos;
     long persistInterval;
     boolean synRetransmitted;
     final RttEstimator rtt;
@@ -126,6 +128,7 @@ final class Tcb {
         this.rtt = new RttEstimator(config.rtoInitialNanos(), config.rtoMinNanos(), config.rtoMaxNanos());
         this.noDelay = config.noDelay();
         this.cc = new NewReno();
+        this.r2Nanos = config.userTimeoutNanos() > 0 ? config.userTimeoutNanos() : config.r2Nanos();
     }
 
     /** Sequence number of the FIN once queued: right after the last queued byte. */

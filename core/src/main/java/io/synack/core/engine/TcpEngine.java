@@ -162,6 +162,24 @@ public final class TcpEngine implements Engine {
     // =============================================================================================
 
     @Override
+    public void handleSegment(InetAddress remote, InetAddress destination, Segment seg, long now) {
+        if (destination != null && (destination.isMulticastAddress() || isLimitedBroadcast(destination))) {
+            // MUST-57 (RFC 9293 §3.9.2.2, RFC 1122 §4.2.3.10): TCP is unicast; a SYN to a broadcast or
+            // multicast address is discarded silently, and so is every other segment (as Linux does:
+            // tcp_v4_rcv drops packets not addressed to this host), so nothing answers it.
+            stats.segmentsIn++;
+            stats.drop(DropReason.NOT_UNICAST);
+            return;
+        }
+        handleSegment(remote, seg, now);
+    }
+
+    private static boolean isLimitedBroadcast(InetAddress a) {
+        byte[] b = a.getAddress();
+        return b.length == 4 && (b[0] & b[1] & b[2] & b[3]) == (byte) 0xff;
+    }
+
+    @Override
     public void handleSegment(InetAddress remote, Segment seg, long now) {
         stats.segmentsIn++;
         if (seg.sourcePort == 0 || seg.destinationPort == 0 || remote == null) {
@@ -917,7 +935,7 @@ public final class TcpEngine implements Engine {
             // timeout (Linux: tcp_retries2 unanswered probes, or TCP_USER_TIMEOUT).
             if (tcb.probesUnansweredSince < 0) {
                 tcb.probesUnansweredSince = now;
-            } else if (now - tcb.probesUnansweredSince >= dataGiveUpNanos()) {
+            } else if (now - tcb.probesUnansweredSince >= tcb.r2Nanos) {
                 TcpState was = tcb.state;
                 setState(tcb, TcpState.CLOSED, "zero-window probes unanswered (R2)", now);
                 events.add(new ConnectionEvent.TimedOut(tcb.id, now, was));
@@ -930,15 +948,10 @@ public final class TcpEngine implements Engine {
         }
     }
 
-    /** R2 for data (MUST-20), or the user timeout when set (RFC 9293 §3.10.8, RFC 5482). */
-    private long dataGiveUpNanos() {
-        return config.userTimeoutNanos() > 0 ? config.userTimeoutNanos() : config.r2Nanos();
-    }
-
     /** RFC 6298 §5.4-§5.6 and RFC 9293 §3.8.3 (R1, R2, MUST-20..23). */
     private void retransmissionTimeout(Tcb tcb, long now) {
         long limit = tcb.state == TcpState.SYN_SENT ? config.synR2Nanos()
-                : config.userTimeoutNanos() > 0 ? config.userTimeoutNanos() : config.r2Nanos();
+                : tcb.r2Nanos;
         boolean passiveHalfOpen = tcb.state == TcpState.SYN_RECEIVED && tcb.passive;
         long since = tcb.headSentAt;
         if (tcb.sndWnd == 0 && tcb.lastAckAt > since && tcb.state != TcpState.SYN_SENT) {
@@ -1244,6 +1257,17 @@ public final class TcpEngine implements Engine {
         Tcb tcb = tcb(connection);
         if (tcb != null) {
             tcb.noDelay = noDelay;
+        }
+    }
+
+    @Override
+    public void setR2(int connection, long r2Nanos) {
+        if (r2Nanos <= 0) {
+            throw new IllegalArgumentException("R2 must be positive: " + r2Nanos + " ns");
+        }
+        Tcb tcb = tcb(connection);
+        if (tcb != null) {
+            tcb.r2Nanos = r2Nanos; // MUST-21; a running retransmission timer picks it up at its next expiry
         }
     }
 
