@@ -982,7 +982,8 @@ public final class TcpEngine implements Engine {
         tcb.rttStart = -1; // Karn: never time a retransmitted segment
         long next = now + tcb.rtt.rto();
         if (!passiveHalfOpen && since >= 0) {
-            next = Math.min(next, since + limit); // give up exactly at R2 (Linux clamps likewise)
+            // give up exactly at R2 (Linux clamps likewise); R2 may be "never" (Long.MAX_VALUE, MUST-21)
+            next = Math.min(next, limit > Long.MAX_VALUE - since ? Long.MAX_VALUE : since + limit);
         }
         tcb.rtoDeadline = next;
         if (tcb.synUnacked()) {
