@@ -136,23 +136,18 @@ final class ExplainCommand implements Callable<Integer> {
         Result with = run(base.withMsl(base.mslNanos() == 0 ? Duration.ofSeconds(30) : Duration.ofNanos(base.mslNanos())));
         Result without = run(base.withMsl(Duration.ZERO));
 
-        out.println(zh ? "== 有 TIME-WAIT（MSL " + with.msl + "）==" : "== with TIME-WAIT (MSL " + with.msl + ") ==");
-        out.print(with.ladder);
-        out.println(with.describe(zh));
-        out.println();
-        out.println(zh ? "== 去掉 TIME-WAIT（synack.tcp.msl=0，不安全）==" : "== without TIME-WAIT (synack.tcp.msl=0: UNSAFE) ==");
-        out.print(without.ladder);
-        out.println(without.describe(zh));
-        out.println();
+        section(out, zh ? "== 有 TIME-WAIT（MSL " + with.msl + "）==" : "== with TIME-WAIT (MSL " + with.msl + ") ==",
+                with.ladder, with.describe(zh));
+        section(out, zh ? "== 去掉 TIME-WAIT（synack.tcp.msl=0，不安全）==" : "== without TIME-WAIT (synack.tcp.msl=0: UNSAFE) ==",
+                without.ladder, without.describe(zh));
         boolean shown = with.received.equals("NEW DATA") && without.received.equals("OLD DATA");
-        out.println(shown
-                ? (zh ? "结论：没有 TIME-WAIT，新连接收到了旧连接的数据（数据被破坏）；有 TIME-WAIT，新连接只能在 2MSL 之后建立，旧报文已被丢弃。"
-                        : "Verdict: without TIME-WAIT the new connection delivered the old connection's bytes as its own "
+        return verdict(out, zh, shown,
+                "没有 TIME-WAIT，新连接收到了旧连接的数据（数据被破坏）；有 TIME-WAIT，新连接只能在 2MSL 之后建立，旧报文已被丢弃。",
+                "without TIME-WAIT the new connection delivered the old connection's bytes as its own "
                                 + "(silent corruption); with TIME-WAIT the 4-tuple could not be reused until 2MSL had passed, "
-                                + "and the old duplicate met TIME-WAIT and was discarded.")
-                : (zh ? "实验没有得到预期结果。" : "The experiment did not show the expected difference: with TIME-WAIT the client read \""
-                        + with.received + "\", without it \"" + without.received + "\"."));
-        return shown;
+                                + "and the old duplicate met TIME-WAIT and was discarded.",
+                "with TIME-WAIT the client read \""
+                        + with.received + "\", without it \"" + without.received + "\"");
     }
 
     /** What one run of the lost-final-ACK experiment showed. */
@@ -179,15 +174,26 @@ final class ExplainCommand implements Callable<Integer> {
                 without.ladder(), closing(zh, without));
         boolean shown = with.server() == io.synack.api.CloseReason.GRACEFUL && with.serverRetransmissions() > 0
                 && without.server() == io.synack.api.CloseReason.RESET;
-        out.println(shown
-                ? (zh ? "结论：没有 TIME-WAIT，服务器重传的 FIN 到达一个已不存在的连接，被 RST 回答，服务器应用得知连接被重置，"
-                        + "尽管所有数据都已送达；有 TIME-WAIT，客户端再次确认 FIN，双方都正常关闭。"
-                        : "Verdict: without TIME-WAIT the server's retransmitted FIN reached a connection that no longer "
+        return verdict(out, zh, shown,
+                "没有 TIME-WAIT，服务器重传的 FIN 到达一个已不存在的连接，被 RST 回答，服务器应用得知连接被重置，"
+                        + "尽管所有数据都已送达；有 TIME-WAIT，客户端再次确认 FIN，双方都正常关闭。",
+                "without TIME-WAIT the server's retransmitted FIN reached a connection that no longer "
                                 + "existed and drew an RST, so the server application was told its connection was reset "
                                 + "although everything had been delivered; with TIME-WAIT the client acknowledged the FIN "
-                                + "again and both sides closed gracefully.")
-                : (zh ? "实验没有得到预期结果。" : "The experiment did not show the expected difference (server close: "
-                        + with.server() + " with TIME-WAIT, " + without.server() + " without)."));
+                                + "again and both sides closed gracefully.",
+                "server close: "
+                        + with.server() + " with TIME-WAIT, " + without.server() + " without");
+    }
+
+    /**
+     * Prints the verdict, computed by the caller from the two runs, or what the runs showed instead.
+     *
+     * @return {@code shown}, the command's success
+     */
+    private static boolean verdict(PrintWriter out, boolean zh, boolean shown, String zhVerdict, String enVerdict,
+            String observed) {
+        out.println(shown ? (zh ? "结论：" + zhVerdict : "Verdict: " + enVerdict)
+                : (zh ? "实验没有得到预期结果。" : "The experiment did not show the expected difference (" + observed + ")."));
         return shown;
     }
 
@@ -253,14 +259,13 @@ final class ExplainCommand implements Callable<Integer> {
                 : "== with a two-way handshake (synack.tcp.unsafe.two-way-handshake=true: UNSAFE) ==",
                 without.ladder(), accepted(zh, without));
         boolean shown = with.accepted() == 0 && without.accepted() == 1;
-        out.println(shown
-                ? (zh ? "结论：两次握手时，服务器应用接受了一个没有任何客户端请求的连接；三次握手时，客户端用 RST 回答，服务器回到 LISTEN，什么也没保留。"
-                        : "Verdict: with two segments the server application accepted a connection no client asked for; "
+        return verdict(out, zh, shown,
+                "两次握手时，服务器应用接受了一个没有任何客户端请求的连接；三次握手时，客户端用 RST 回答，服务器回到 LISTEN，什么也没保留。",
+                "with two segments the server application accepted a connection no client asked for; "
                                 + "with three, the client answered the server's SYN,ACK with RST and the server went back to "
-                                + "LISTEN holding nothing.")
-                : (zh ? "实验没有得到预期结果。" : "The experiment did not show the expected difference (accepted: "
-                        + with.accepted() + " with three, " + without.accepted() + " with two)."));
-        return shown;
+                                + "LISTEN holding nothing.",
+                "accepted: "
+                        + with.accepted() + " with three, " + without.accepted() + " with two");
     }
 
     private static String accepted(boolean zh, Observed o) {
@@ -329,15 +334,14 @@ final class ExplainCommand implements Callable<Integer> {
                 : "== closing the whole connection on the first FIN (synack.tcp.unsafe.close-on-first-fin=true: UNSAFE) ==",
                 without.ladder(), response(zh, without));
         boolean shown = with.responseBytes() == RESPONSE_BYTES && without.responseBytes() < RESPONSE_BYTES;
-        out.println(shown
-                ? (zh ? "结论：把第一个 FIN 当作关闭整个连接时，服务器的回应被截断（客户端只收到 " + without.responseBytes()
-                        + " 字节）；四次挥手时，客户端收到了全部 " + RESPONSE_BYTES + " 字节。"
-                        : "Verdict: closing the whole connection on the first FIN cut the server's response off (the client "
+        return verdict(out, zh, shown,
+                "把第一个 FIN 当作关闭整个连接时，服务器的回应被截断（客户端只收到 " + without.responseBytes()
+                        + " 字节）；四次挥手时，客户端收到了全部 " + RESPONSE_BYTES + " 字节。",
+                "closing the whole connection on the first FIN cut the server's response off (the client "
                                 + "received " + without.responseBytes() + " bytes); with the four-way close it received all "
-                                + RESPONSE_BYTES + ".")
-                : (zh ? "实验没有得到预期结果。" : "The experiment did not show the expected difference (response bytes: "
-                        + with.responseBytes() + " with four, " + without.responseBytes() + " without)."));
-        return shown;
+                                + RESPONSE_BYTES + ".",
+                "response bytes: "
+                        + with.responseBytes() + " with four, " + without.responseBytes() + " without");
     }
 
     private static final int RESPONSE_BYTES = 65_536;
@@ -374,7 +378,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
     }
 
-    private void section(PrintWriter out, String title, String ladder, String result) {
+    private static void section(PrintWriter out, String title, String ladder, String result) {
         out.println(title);
         out.print(ladder);
         out.println(result);
