@@ -105,6 +105,12 @@ final class Tcb {
     /** When we last answered an unacceptable segment without data with an ACK (Linux last_oow_ack_time). */
     long lastOutOfWindowAck = Long.MIN_VALUE / 2;
     long finWait2Deadline = NONE;
+    /** Keepalive (RFC 9293 §3.8.4): on for this connection, its timer, unanswered probes. */
+    boolean keepAlive;
+    long keepAliveDeadline = NONE;
+    int keepAliveProbes;
+    /** When a segment of this connection last arrived (keepalive idle time). */
+    long lastReceivedAt;
     /** When the oldest unacknowledged segment was first sent (R2 and the user timeout run from here). */
     long headSentAt = -1;
     int retransmits;
@@ -162,7 +168,8 @@ final class Tcb {
         this.receiveBuffer = new ByteRing(config.receiveBuffer());
         this.rtt = new RttEstimator(config.rtoInitialNanos(), config.rtoMinNanos(), config.rtoMaxNanos());
         this.noDelay = config.noDelay();
-        this.cc = new NewReno();
+        this.cc = CongestionControl.named(config.sender().congestionControl());
+        this.keepAlive = config.sender().keepAlive();
         this.r2Nanos = config.userTimeoutNanos() > 0 ? config.userTimeoutNanos() : config.r2Nanos();
     }
 
@@ -185,6 +192,6 @@ final class Tcb {
     }
 
     long nextDeadline() {
-        return Math.min(rtoDeadline, Math.min(persistDeadline, finWait2Deadline));
+        return Math.min(Math.min(rtoDeadline, keepAliveDeadline), Math.min(persistDeadline, finWait2Deadline));
     }
 }

@@ -198,6 +198,8 @@ public final class TcpEngine implements Engine {
         if (handle >= 0) {
             Tcb tcb = tcbs[handle];
             tcb.segmentsReceived++;
+            tcb.lastReceivedAt = now; // keepalive: the peer is alive
+            tcb.keepAliveProbes = 0;
             switch (tcb.state) {
                 case SYN_SENT -> synSentArrives(tcb, seg, now);
                 default -> synchronizedArrives(tcb, seg, now);
@@ -388,6 +390,13 @@ public final class TcpEngine implements Engine {
             synInWindow(tcb, seg, now);
             return;
         }
+        // RFC 7323 §5.3 R1 (PAWS), before the acceptability test: a segment whose TSval is older than
+        // TS.Recent is an old duplicate; "send an acknowledgment in reply ... and drop the segment".
+        if (Paws.rejects(tcb, seg, now)) {
+            stats.drop(DropReason.PAWS);
+            sendOutOfWindowAck(tcb, seg, now);
+            return;
+        }
         // first: check sequence number (the four cases).
         int rcvWnd = receiveWindow(tcb);
         if (!simultaneousSynAck && !acceptable(seg.seq, segLen, tcb.rcvNxt, rcvWnd)) {
@@ -558,13 +567,19 @@ public final class TcpEngine implements Engine {
             sendChallengeAck(tcb, now);
             return false;
         }
-        int segWindow = seg.window;
+        int segWindow = OptionNegotiation.segmentWindow(tcb, seg);
         tcb.lastAckAt = now;
+        if (tcb.sackPermitted && seg.sackBlockCount > 0 && le(tcb.sndUna, ack)) {
+            // RFC 2018 §5 / RFC 6675 §5 step (2): record what the peer holds above SEG.ACK.
+            for (int i = 0; i < seg.sackBlockCount; i++) {
+                tcb.scoreboard.add(seg.sackBlocks[2 * i], seg.sackBlocks[2 * i + 1], ack, tcb.sndMax);
+            }
+        }
         tcb.probesUnansweredSince = -1; // the peer answers: zero-window probing may go on (Linux)
         if (gt(ack, tcb.sndUna)) {
             // "If SND.UNA < SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK. Any segments on the
             // retransmission queue that are thereby entirely acknowledged are removed."
-            acknowledge(tcb, ack, now);
+            acknowledge(tcb, ack, Paws.rttSample(tcb, seg, now), now);
         } else if (ack == tcb.sndUna && tcb.sndUna != tcb.sndMax && seg.payloadLength() == 0
                 && !seg.has(Segment.FIN) && segWindow == tcb.sndWnd) {
             // RFC 5681 §2 DUPLICATE ACKNOWLEDGMENT: outstanding data, no data, no SYN/FIN, SEG.ACK =
@@ -657,7 +672,7 @@ public final class TcpEngine implements Engine {
     }
 
     /** SND.UNA advances to {@code ack}: free acknowledged bytes, RTT sample, restart or stop the timer. */
-    private void acknowledge(Tcb tcb, int ack, long now) {
+    private void acknowledge(Tcb tcb, int ack, long rttmSample, long now) {
         int oldUna = tcb.sndUna;
         int flightBefore = tcb.sndMax - oldUna;
         int dataEnd = tcb.sendBufferSeq + tcb.sendBuffer.size();
@@ -666,8 +681,16 @@ public final class TcpEngine implements Engine {
             tcb.sendBuffer.discard(ackedData);
             tcb.sendBufferSeq += ackedData;
         }
-        // Karn (RFC 6298 §3): rttStart is cleared whenever a segment is retransmitted.
-        if (tcb.rttStart >= 0 && ge(ack, tcb.rttSeq)) {
+        if (tcb.timestampsOk) {
+            // RFC 7323 §4 RTTM: every ACK that advances SND.UNA gives a sample, TS clock - SEG.TSecr,
+            // retransmitted data included (the echo says which transmission is acknowledged, so
+            // Karn's rule is not needed). A TSecr of 0 is not an echo (Linux ignores it too).
+            if (rttmSample >= 0) {
+                tcb.rtt.sample(rttmSample);
+            }
+            tcb.rttStart = -1;
+        } else if (tcb.rttStart >= 0 && ge(ack, tcb.rttSeq)) {
+            // Karn (RFC 6298 §3): rttStart is cleared whenever a segment is retransmitted.
             tcb.rtt.sample(now - tcb.rttStart);
             tcb.rttStart = -1;
         }
@@ -825,11 +848,13 @@ public final class TcpEngine implements Engine {
         ConnectionKey key = timeWait.key(slot);
         if (seg.has(Segment.SYN) && !seg.has(Segment.RST)) {
             Listener l = seg.has(Segment.ACK) ? null : listenersByPort.get(seg.destinationPort);
-            // RFC 9293 §3.10.7.4 (MAY-2) and RFC 6191 §2 without timestamps: a new SYN whose sequence
-            // number is above the old incarnation's RCV.NXT may reopen the connection. Linux takes
+            // RFC 9293 §3.10.7.4 (MAY-2) and RFC 6191 §2: a new SYN may reopen the connection when its
+            // timestamp is newer than the old incarnation's TS.Recent (both incarnations with
+            // timestamps), or else when its sequence number is above the old RCV.NXT. Linux takes
             // the new ISS as the old SND.NXT + 65535 + 2 so old and new sequence spaces cannot overlap.
-            if (l != null && gt(seg.seq, rcvNxt) && !l.full()) {
-                removeTimeWait(slot, "rcv SYN above RCV.NXT (reopen, MAY-2)", now);
+            String reopen = l == null || l.full() ? null : Paws.timeWaitReopen(timeWait, slot, seg, config.timestamps());
+            if (reopen != null) {
+                removeTimeWait(slot, reopen, now);
                 forcedIss = sndNxt + MAX_WINDOW + 2;
                 forcedIssPending = true;
                 listenArrives(l, remote, seg, now);
@@ -839,6 +864,12 @@ public final class TcpEngine implements Engine {
             stats.drop(DropReason.SYN_IN_WINDOW);
             timeWaitChallengeAck(slot, now); // RFC 5961 §4.2
             return;
+        }
+        if (timeWait.timestampsOk(slot) && seg.hasTimestamps && !seg.has(Segment.RST)
+                && ge(seg.tsVal, timeWait.tsRecent(slot)) && le(seg.seq, rcvNxt)) {
+            // RFC 7323 §4.3 in TIME-WAIT too (Linux tcp_timewait_state_process keeps tw_ts_recent), so
+            // RFC 6191 compares a new SYN with the peer's latest timestamp.
+            timeWait.tsRecent(slot, seg.tsVal);
         }
         if (!acceptable(seg.seq, seg.sequenceLength(), rcvNxt, wnd)) {
             boolean retransmittedFin = seg.has(Segment.FIN) && seg.seq + seg.sequenceLength() == rcvNxt;
@@ -937,6 +968,12 @@ public final class TcpEngine implements Engine {
             retransmissionTimeout(tcb, now);
             return;
         }
+        if (tcb.keepAliveDeadline <= now) {
+            keepAliveTimeout(tcb, now);
+            if (tcbs[tcb.handle] != tcb) {
+                return;
+            }
+        }
         if (tcb.persistDeadline <= now) {
             // MUST-36 zero-window probe, as Linux tcp_probe_timer / tcp_xmit_probe_skb: an ACK with an
             // old sequence number makes the peer answer with its current window. Backoff doubles.
@@ -957,6 +994,45 @@ public final class TcpEngine implements Engine {
             tcb.persistDeadline = now + tcb.persistInterval;
             queueSegment(tcb, tcb.sndUna - 1, Segment.ACK);
         }
+    }
+
+    /**
+     * RFC 9293 §3.8.4 keepalive, as Linux's {@code tcp_keepalive_timer}: after {@code idle} without
+     * a segment from the peer and with no data outstanding (MUST-25), a probe
+     * {@code <SEQ=SND.NXT-1><ACK=RCV.NXT>} without data (Linux sends no garbage octet) makes the peer
+     * answer with an ACK. One unanswered probe proves nothing (§3.8.4: ACKs are not reliably
+     * delivered); {@code count} probes {@code interval} apart without an answer time the connection
+     * out (Linux sends an RST then, and reports ETIMEDOUT).
+     */
+    private void keepAliveTimeout(Tcb tcb, long now) {
+        SenderOptions o = config.sender();
+        TcpState s = tcb.state;
+        boolean probing = s == TcpState.ESTABLISHED || s == TcpState.CLOSE_WAIT
+                || (s == TcpState.FIN_WAIT_2 && tcb.finWait2Deadline == Tcb.NONE);
+        if (!tcb.keepAlive || !probing) {
+            tcb.keepAliveDeadline = Tcb.NONE;
+            return;
+        }
+        long silent = now - tcb.lastReceivedAt;
+        if (silent < o.keepAliveIdleNanos()) {
+            tcb.keepAliveDeadline = tcb.lastReceivedAt + o.keepAliveIdleNanos();
+            return;
+        }
+        if (tcb.sndUna != tcb.sndMax || tcb.persistDeadline != Tcb.NONE) {
+            // Data outstanding or a closed window: retransmissions and probes watch the peer already.
+            tcb.keepAliveDeadline = now + o.keepAliveIdleNanos();
+            return;
+        }
+        if (tcb.keepAliveProbes >= o.keepAliveCount()) {
+            setState(tcb, TcpState.CLOSED, "keepalive: " + tcb.keepAliveProbes + " probes unanswered; snd RST", now);
+            sendReset(tcb.remote, tcb.localPort, tcb.remotePort, tcb.sndMax, 0, false);
+            events.add(new ConnectionEvent.TimedOut(tcb.id, now, s));
+            release(tcb, CloseReason.TIMED_OUT, now);
+            return;
+        }
+        tcb.keepAliveProbes++;
+        queueSegment(tcb, tcb.sndMax - 1, Segment.ACK);
+        tcb.keepAliveDeadline = now + o.keepAliveIntervalNanos();
     }
 
     /** RFC 6298 §5.4-§5.6 and RFC 9293 §3.8.3 (R1, R2, MUST-20..23). */
@@ -1281,6 +1357,19 @@ public final class TcpEngine implements Engine {
     }
 
     @Override
+    public void setKeepAlive(int connection, boolean on, long now) {
+        clock = now;
+        Tcb tcb = tcb(connection);
+        if (tcb == null || tcb.detached) {
+            return;
+        }
+        tcb.keepAlive = on;
+        tcb.keepAliveProbes = 0;
+        tcb.keepAliveDeadline = on && tcb.state.isSynchronized() ? now + config.sender().keepAliveIdleNanos() : Tcb.NONE;
+        armTimer(tcb);
+    }
+
+    @Override
     public void setR2(int connection, long r2Nanos) {
         if (r2Nanos <= 0) {
             throw new IllegalArgumentException("R2 must be positive: " + r2Nanos + " ns");
@@ -1591,6 +1680,10 @@ public final class TcpEngine implements Engine {
             tcb.rtt.fallBackAfterSynTimeout(); // RFC 6298 §5.7
         }
         tcb.cc.init(smss(tcb)); // RFC 6928 initial window
+        tcb.lastReceivedAt = now;
+        if (tcb.keepAlive) {
+            tcb.keepAliveDeadline = now + config.sender().keepAliveIdleNanos(); // MUST-25 idle interval
+        }
         tcb.recoverEnd = tcb.sndUna; // RFC 6582 §3.2: "recover" starts at the ISS
         tcb.highRxt = tcb.sndUna;
         setState(tcb, TcpState.ESTABLISHED, cause, now);
@@ -1967,14 +2060,17 @@ public final class TcpEngine implements Engine {
         OptionNegotiation.negotiate(tcb, config, seg, weOffered, now);
     }
 
-    /** RFC 5681 SMSS: the peer's MSS (this stack sends no IP or TCP options that would shrink it). */
-    private static int smss(Tcb tcb) {
-        return Math.max(1, tcb.peerMss);
+    /**
+     * RFC 5681 SMSS: the peer's MSS less the TCP options every segment carries (RFC 9293 §3.7.1:
+     * the MSS counts no options; with timestamps each segment carries 12 option bytes, RFC 7323 §3.2).
+     */
+    static int smss(Tcb tcb) {
+        return Math.max(1, tcb.peerMss - (tcb.timestampsOk ? Paws.TSOPT_LENGTH : 0));
     }
 
     /** Loss recovery uses the SACK scoreboard (RFC 6675) rather than NewReno's inflation. */
     private static boolean sackRecovery(Tcb tcb) {
-        return false; // SACK negotiation arrives with the receive-side options
+        return tcb.sackPermitted;
     }
 
     private int defaultMss() {
