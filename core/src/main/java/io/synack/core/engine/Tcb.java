@@ -127,6 +127,8 @@ final class Tcb {
     final CongestionControl cc;
     /** Duplicate ACKs in a row (RFC 5681 §2 definition), outside recovery. */
     int dupAcks;
+    /** New data sent on duplicate ACKs before a recovery (RFC 3042), not counted in FlightSize for ssthresh. */
+    int limitedTransmit;
     /** In fast recovery (RFC 6582 §3.2, RFC 6675 §5). */
     boolean inRecovery;
     /**

@@ -199,7 +199,10 @@ public final class TcpEngine implements Engine {
             Tcb tcb = tcbs[handle];
             tcb.segmentsReceived++;
             tcb.lastReceivedAt = now; // keepalive: the peer is alive
-            tcb.keepAliveProbes = 0;
+            if (tcb.keepAliveProbes > 0) {
+                tcb.keepAliveProbes = 0; // an answer: idle time counts again from here
+                tcb.keepAliveDeadline = now + config.sender().keepAliveIdleNanos();
+            }
             switch (tcb.state) {
                 case SYN_SENT -> synSentArrives(tcb, seg, now);
                 default -> synchronizedArrives(tcb, seg, now);
@@ -659,7 +662,8 @@ public final class TcpEngine implements Engine {
     private void enterRecovery(Tcb tcb, long now) {
         int smss = smss(tcb);
         boolean sack = sackRecovery(tcb);
-        tcb.cc.onEnterRecovery(tcb.sndMax - tcb.sndUna, smss, sack, now);
+        // RFC 5681 §3.2 step 2: "additional data sent in limited transmit MUST NOT be included".
+        tcb.cc.onEnterRecovery(tcb.sndMax - tcb.sndUna - tcb.limitedTransmit, smss, sack, now);
         tcb.inRecovery = true;
         tcb.recoverEnd = tcb.sndMax; // "record the highest sequence number transmitted in recover"
         tcb.dupAcks = 0;
@@ -721,6 +725,7 @@ public final class TcpEngine implements Engine {
     private void congestionOnAck(Tcb tcb, int acked, int flightBefore, long now) {
         int smss = smss(tcb);
         tcb.dupAcks = 0;
+        tcb.limitedTransmit = 0;
         if (!tcb.inRecovery) {
             tcb.cc.onAck(acked, smss, 2L * flightBefore >= tcb.cc.cwnd(), now);
             return;
@@ -1092,6 +1097,7 @@ public final class TcpEngine implements Engine {
         tcb.cc.onRetransmissionTimeout(tcb.sndMax - tcb.sndUna, smss, tcb.retransmits == 1, now);
         tcb.inRecovery = false;
         tcb.dupAcks = 0;
+        tcb.limitedTransmit = 0;
         tcb.recoverEnd = tcb.sndMax;
         // Go back to SND.UNA and resend the first segment, even into a zero window (Linux
         // tcp_retransmit_timer: "our retransmits become zero probes"); the ACKs it brings clock out the
@@ -1792,7 +1798,13 @@ public final class TcpEngine implements Engine {
                 if (len < mss && ge(seq, tcb.sndMax) && !sendSmallSegment(tcb, len, seq + len == dataEnd)) {
                     break; // held until more data, an ACK or the persist timer (the override timeout)
                 }
+                boolean fresh = ge(seq, tcb.sndMax);
                 int sent = transmitData(tcb, seq, len, now);
+                if (tcb.dupAcks > 0 && !tcb.inRecovery && fresh) {
+                    // RFC 3042 limited transmit: with SACK, the bytes the duplicates report as
+                    // delivered leave the pipe, and new data takes their place.
+                    tcb.limitedTransmit += sent;
+                }
                 tcb.sndNxt = seq + sent;
                 if (gt(tcb.sndNxt, tcb.sndMax)) {
                     tcb.sndMax = tcb.sndNxt;
