@@ -286,7 +286,7 @@ final class Execution {
         if (!emitted.isEmpty()) {
             Observed o = emitted.peek();
             throw new ScriptFailure(e.line(), "expected no packet before " + e.time() + " " + e + " actual "
-                    + o.describe(seqOffset) + " (unexpected packet)");
+                    + o.describe(seqOffset, tsOffset) + " (unexpected packet)");
         }
     }
 
@@ -357,19 +357,19 @@ final class Execution {
             String later = "nothing sent by " + EventTime.seconds(high / NS_PER_US) + " s";
             runTimersUntil(high + 60_000_000_000L, p);
             if (!emitted.isEmpty()) {
-                later += "; first sent " + emitted.peek().describe(seqOffset);
+                later += "; first sent " + emitted.peek().describe(seqOffset, tsOffset);
             }
             throw new ScriptFailure(p.line(), "expected " + p + " at " + when + " actual " + later);
         }
         Observed first = emitted.poll();
         if (first.timeNanos() < low) {
-            throw new ScriptFailure(p.line(), "expected " + p + " at " + when + " actual " + first.describe(seqOffset)
+            throw new ScriptFailure(p.line(), "expected " + p + " at " + when + " actual " + first.describe(seqOffset, tsOffset)
                     + " (too early)");
         }
         Observed o = aggregate(first, p, high);
         String mismatch = compare(p, o);
         if (mismatch != null) {
-            throw new ScriptFailure(p.line(), "expected " + p + " at " + when + " actual " + o.describe(seqOffset)
+            throw new ScriptFailure(p.line(), "expected " + p + " at " + when + " actual " + o.describe(seqOffset, tsOffset)
                     + " (" + mismatch + ")");
         }
         previousEventMicros = first.timeNanos() / NS_PER_US;
@@ -400,18 +400,19 @@ final class Execution {
 
     /** Null when {@code o} matches {@code p}, else what differs. */
     private String compare(Event.Packet p, Observed o) {
-        if (o.flags() != p.flags()) {
-            return "flags " + Flags.toString(o.flags()) + " instead of " + Flags.toString(p.flags());
-        }
-        if (o.sourcePort() != localPort || o.destinationPort() != remotePort) {
-            return "ports " + o.sourcePort() + " > " + o.destinationPort() + " instead of " + localPort + " > " + remotePort;
-        }
-        if ((o.flags() & Segment.SYN) != 0 && (!localIsnKnown || o.seq() != localIsnActual)) {
+        learnTimestamp(p, o);
+        if ((o.flags() & p.flags() & Segment.SYN) != 0 && (!localIsnKnown || o.seq() != localIsnActual)) {
             // The engine's ISN cannot be predicted: learn it (RFC 9293 §3.4.1); numbers after the SYN are
             // relative to it as the script wrote it.
             localIsnKnown = true;
             localIsnActual = o.seq();
             seqOffset = (p.start() - o.seq()) & 0xFFFFFFFFL;
+        }
+        if (o.flags() != p.flags()) {
+            return "flags " + Flags.toString(o.flags()) + " instead of " + Flags.toString(p.flags());
+        }
+        if (o.sourcePort() != localPort || o.destinationPort() != remotePort) {
+            return "ports " + o.sourcePort() + " > " + o.destinationPort() + " instead of " + localPort + " > " + remotePort;
         }
         long seq = (o.seq() + seqOffset) & 0xFFFFFFFFL;
         if (seq != p.start()) {
@@ -426,7 +427,6 @@ final class Execution {
         if (p.urgent() != null && o.urgent() != p.urgent()) {
             return "urg " + o.urgent() + " instead of " + p.urgent();
         }
-        learnTimestamp(p, o);
         if (options.lenient()) {
             return null;
         }
