@@ -99,7 +99,6 @@ final class Execution {
     // sockets
     private final TreeMap<Integer, SocketFd> fds = new TreeMap<>();
     private final Map<ConnectionId, SocketFd> byId = new HashMap<>();
-    private SocketFd lastSocket;
 
     // timing
     private long previousEventMicros;
@@ -134,6 +133,7 @@ final class Execution {
         try {
             applyOptionLines();
             for (Event e : script.events()) {
+                currentLine = e.line();
                 step(e);
             }
             finish();
@@ -144,8 +144,14 @@ final class Execution {
             return result(ScriptResult.Status.SKIP, 0, s.getMessage());
         } catch (Unsupported u) {
             return result(ScriptResult.Status.SKIP, 0, u.getMessage());
+        } catch (RuntimeException e) {
+            // A bug of the runner or an exception escaping the engine: this script fails, the suite goes on.
+            return result(ScriptResult.Status.FAIL, currentLine, "expected the line to run actual "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + " (an exception escaped the engine or the runner)");
         }
     }
+
+    private int currentLine;
 
     private ScriptResult result(ScriptResult.Status status, int line, String message) {
         return new ScriptResult(script.source(), status, line, message, List.copyOf(notes));
@@ -782,7 +788,6 @@ final class Execution {
         }
         SocketFd fd = new SocketFd(n);
         fds.put(n, fd);
-        lastSocket = fd;
         return Result.ok(n);
     }
 
