@@ -249,4 +249,10 @@ class ScriptRunnerTest {
                 +0  getsockopt(3, SOL_SOCKET, SO_ERROR, [0], [4]) = 0
                 """));
     }
+
+    @Test
+    void anExceptionFailsTheScriptAtItsLineNotTheSuite() {
+        ScriptResult r = run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 connect(3, {sin_port=htons(70000)}, 16) = 0\n");
+        assertFails(r, 2, "IllegalArgumentException");
+    }
 }
