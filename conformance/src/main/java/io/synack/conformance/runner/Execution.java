@@ -728,7 +728,7 @@ final class Execution {
         if (e instanceof Expr.Symbol s) {
             Long v = Constants.symbol(s.name());
             if (v == null) {
-                throw new ScriptFailure(c.line(), "expected a known constant actual " + s.name());
+                throw new Unsupported(c.line(), "constant " + s.name() + " is not supported");
             }
             return v;
         }
