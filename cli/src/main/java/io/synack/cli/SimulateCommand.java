@@ -102,11 +102,13 @@ final class SimulateCommand implements Callable<Integer> {
         out.flush();
         int failed = 0;
         int gaveUp = 0;
+        int reopened = 0;
         Campaign.SynCounts syns = Campaign.SynCounts.NONE;
         for (int i = 0; i < runs; i++) {
             Campaign.Result result = campaign.run(first + i);
             syns = syns.plus(result.syns());
             gaveUp += result.gaveUp();
+            reopened += result.reopened();
             if (!result.passed()) {
                 failed++;
                 out.printf("FAIL seed %d (%d clients, %s): %s%n  replay: %s%n", result.seed(), result.clients(),
@@ -115,8 +117,8 @@ final class SimulateCommand implements Callable<Integer> {
             }
         }
         out.printf("old SYNs handed to the server: %d duplicates, %d after ESTABLISHED, %d older than MSL; "
-                + "applications that gave up on a failed peer: %d%n", syns.duplicates(), syns.afterEstablished(),
-                syns.olderThanMsl(), gaveUp);
+                + "connections reopened on a closed 4-tuple: %d; applications that gave up on a failed peer: %d%n",
+                syns.duplicates(), syns.afterEstablished(), syns.olderThanMsl(), reopened, gaveUp);
         out.printf("%d passed, %d failed%n", runs - failed, failed);
         out.flush();
         return failed == 0 ? 0 : 1;
