@@ -51,6 +51,10 @@ final class SimulateCommand implements Callable<Integer> {
             description = "Highest loss rate of a mix drawn from the seed (default ${DEFAULT-VALUE}).")
     double maxLoss;
 
+    @Option(names = "--time-bound", paramLabel = "DURATION", defaultValue = "1h",
+            description = "Invariant 2: every connection ends CLOSED within this much virtual time (default ${DEFAULT-VALUE}).")
+    String timeBound;
+
     @Option(names = "--pcap", paramLabel = "FILE",
             description = "Write every datagram delivered in the run to FILE (pcap, as the receivers saw them); with --runs 1 only.")
     java.nio.file.Path pcap;
@@ -76,6 +80,11 @@ final class SimulateCommand implements Callable<Integer> {
             campaign = new Campaign(maxBytes, 8, clients, faults, maxLoss, global.overrides());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), (faults != null ? "--faults: " : "") + e.getMessage());
+        }
+        try {
+            campaign.withTimeBound(io.synack.spi.Setting.parseDuration(timeBound));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--time-bound: " + e.getMessage());
         }
         if (pcap != null && runs != 1) {
             throw new ParameterException(spec.commandLine(), "--pcap needs --runs 1");
