@@ -41,7 +41,8 @@ import java.util.function.BiPredicate;
  * One run of the simulation campaign (issue 5): for one seed, a server stack and several client
  * stacks on a faulty loopback network in virtual time; every client opens a connection, both sides
  * transfer a random amount each way with random half-closes, and the connection is closed by either
- * side or aborted. Four invariants are checked on every run:
+ * side or aborted; a quarter of the clients then reopen the same 4-tuple. Four invariants are
+ * checked on every run:
  * <ol>
  *   <li>every byte written is delivered exactly once, in order (length + CRC-32C per direction), or
  *       both applications are told the connection failed (reset / timed out);</li>
@@ -49,7 +50,11 @@ import java.util.function.BiPredicate;
  *       ({@link #TIME_BOUND} unless {@link #withTimeBound} says otherwise), and
  *       every stack ends with no connection in any state;</li>
  *   <li>no connection is established from a stale or duplicate SYN: the server accepts at most one
- *       connection per client connection, each with a client connection's 4-tuple;</li>
+ *       connection per client connection, each with a client connection's 4-tuple, and a 4-tuple
+ *       becomes ESTABLISHED at the server at most as often as clients opened it; no segment of an
+ *       old incarnation is taken into a new one (each incarnation writes its own stream, so such a
+ *       segment fails the CRC of invariant 1). {@link SynCounts} says how many old SYNs the
+ *       server faced;</li>
  *   <li>every state transition is one the RFC 9293 diagram allows ({@link TransitionTable}).</li>
  * </ol>
  * Everything random flows from the seed, so a failing run replays with {@link #replayCommand}.
