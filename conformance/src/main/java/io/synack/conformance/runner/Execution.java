@@ -713,11 +713,11 @@ final class Execution {
             if (arg instanceof Expr.Pointer ptr && !(ptr.target() instanceof Expr.Ellipsis)) {
                 long w = value(c, ptr.target());
                 if (w != o.getValue()) {
+                    long v = o.getValue();
+                    // SO_ERROR's value reads better as its name: [ECONNREFUSED] rather than [111]
+                    String shown = optName(c).equals("SO_ERROR") && v > 0 ? Constants.errnoName((int) v) : Long.toString(v);
                     throw new ScriptFailure(c.line(), "expected " + expected + " actual " + c.name() + "(...) with ["
-                            + o.getValue() + (c.name().equals("getsockopt") && o.getValue() > 0
-                                    && Constants.errnoName(o.getValue().intValue()).startsWith("E")
-                                    && optName(c).equals("SO_ERROR") ? " " + Constants.errnoName(o.getValue().intValue()) : "")
-                            + "] in argument " + (o.getKey() + 1));
+                            + shown + "] in argument " + (o.getKey() + 1));
                 }
             }
         }
