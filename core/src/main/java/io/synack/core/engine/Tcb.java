@@ -139,6 +139,8 @@ final class Tcb {
     int recoverEnd;
     /** RFC 6675 HighRxt + 1: retransmissions in this recovery have covered up to here. */
     int highRxt;
+    /** SND.MAX when the current round of hole retransmissions began (lost retransmission detection). */
+    int rxtRoundMark;
     /** What the peer SACKed (RFC 2018, RFC 6675 §3). */
     final SackScoreboard scoreboard = new SackScoreboard();
     /** When data was last sent, for restart after idle (RFC 5681 §4.1); -1 before any. */

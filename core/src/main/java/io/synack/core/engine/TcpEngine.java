@@ -672,6 +672,7 @@ public final class TcpEngine implements Engine {
         tcb.cc.onEnterRecovery(tcb.sndMax - tcb.sndUna - tcb.limitedTransmit, smss, sack, now);
         tcb.inRecovery = true;
         tcb.recoverEnd = tcb.sndMax; // "record the highest sequence number transmitted in recover"
+        tcb.rxtRoundMark = tcb.sndMax;
         tcb.dupAcks = 0;
         tcb.fastRetransmits++;
         // "The lost segment starting at SND.UNA MUST be retransmitted" (RFC 5681 §3.2 step 4; RFC 6675
@@ -1756,6 +1757,16 @@ public final class TcpEngine implements Engine {
             tcb.cc.onIdleRestart(mss);
         }
         boolean sackRecovery = tcb.inRecovery && sackRecovery(tcb);
+        if (sackRecovery && gt(tcb.highRxt, tcb.sndUna)
+                && sb.sackedAbove(tcb.rxtRoundMark) > (DUP_THRESH - 1) * mss) {
+            // A retransmission was lost too: more than DupThresh - 1 segments sent after this round of
+            // retransmissions began were SACKed while the holes it filled are still missing. RFC 6675
+            // would wait for the RTO; like Linux's lost-retransmit detection (and RACK, RFC 8985
+            // §6.2), start another round from SND.UNA.
+            tcb.highRxt = tcb.sndUna;
+            tcb.rxtRoundMark = tcb.sndMax;
+            tcb.fastRetransmits++;
+        }
         while (true) {
             int flight;
             if (sackRecovery) {
