@@ -578,10 +578,11 @@ public final class TcpEngine implements Engine {
         }
         int segWindow = OptionNegotiation.segmentWindow(tcb, seg);
         tcb.lastAckAt = now;
+        int newlySacked = 0;
         if (tcb.sackPermitted && seg.sackBlockCount > 0 && le(tcb.sndUna, ack)) {
             // RFC 2018 §5 / RFC 6675 §5 step (2): record what the peer holds above SEG.ACK.
             for (int i = 0; i < seg.sackBlockCount; i++) {
-                tcb.scoreboard.add(seg.sackBlocks[2 * i], seg.sackBlocks[2 * i + 1], ack, tcb.sndMax);
+                newlySacked += tcb.scoreboard.add(seg.sackBlocks[2 * i], seg.sackBlocks[2 * i + 1], ack, tcb.sndMax);
             }
         }
         tcb.probesUnansweredSince = -1; // the peer answers: zero-window probing may go on (Linux)
@@ -589,11 +590,18 @@ public final class TcpEngine implements Engine {
             // "If SND.UNA < SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK. Any segments on the
             // retransmission queue that are thereby entirely acknowledged are removed."
             acknowledge(tcb, ack, Paws.rttSample(tcb, seg, now), now);
-        } else if (ack == tcb.sndUna && tcb.sndUna != tcb.sndMax && seg.payloadLength() == 0
-                && !seg.has(Segment.FIN) && segWindow == tcb.sndWnd) {
+        } else if (ack == tcb.sndUna && tcb.sndUna != tcb.sndMax && (tcb.sackPermitted ? newlySacked > 0
+                : seg.payloadLength() == 0 && !seg.has(Segment.FIN) && segWindow == tcb.sndWnd)) {
             // RFC 5681 §2 DUPLICATE ACKNOWLEDGMENT: outstanding data, no data, no SYN/FIN, SEG.ACK =
-            // SND.UNA, and the advertised window unchanged.
+            // SND.UNA, and the advertised window unchanged; with SACK, RFC 6675 §2: an ACK at SND.UNA
+            // that SACKs data not SACKed before (whatever its window or data).
             duplicateAck(tcb, now);
+        }
+        if (!tcb.inRecovery && newlySacked > 0 && ge(tcb.sndUna, tcb.recoverEnd)
+                && gt(tcb.scoreboard.lostBoundary(tcb.sndUna, smss(tcb), DUP_THRESH), tcb.sndUna)) {
+            // RFC 6675 §5 (4): IsLost(HighACK + 1), checked on every ACK with new SACK information
+            // (Linux tcp_time_to_recover does the same), also one that advanced SND.UNA.
+            enterRecovery(tcb, now);
         }
         // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated. If (SND.WL1 < SEG.SEQ
         // or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ,
