@@ -598,7 +598,7 @@ public final class TcpEngine implements Engine {
             duplicateAck(tcb, now);
         }
         if (!tcb.inRecovery && newlySacked > 0 && ge(tcb.sndUna, tcb.recoverEnd)
-                && gt(tcb.scoreboard.lostBoundary(tcb.sndUna, smss(tcb), DUP_THRESH), tcb.sndUna)) {
+                && gt(tcb.scoreboard.lostBoundary(tcb.sndUna, smss(tcb), dupThresh(tcb)), tcb.sndUna)) {
             // RFC 6675 §5 (4): IsLost(HighACK + 1), checked on every ACK with new SACK information
             // (Linux tcp_time_to_recover does the same), also one that advanced SND.UNA.
             enterRecovery(tcb, now);
@@ -662,8 +662,9 @@ public final class TcpEngine implements Engine {
             return;
         }
         tcb.dupAcks++;
-        boolean lost = tcb.dupAcks >= DUP_THRESH
-                || (sackRecovery(tcb) && gt(tcb.scoreboard.lostBoundary(tcb.sndUna, smss, DUP_THRESH), tcb.sndUna));
+        int thresh = dupThresh(tcb);
+        boolean lost = tcb.dupAcks >= thresh
+                || (sackRecovery(tcb) && gt(tcb.scoreboard.lostBoundary(tcb.sndUna, smss, thresh), tcb.sndUna));
         // RFC 6582 §3.2 step 1: no new recovery until everything outstanding at the last one (or at the
         // last retransmission timeout) is acknowledged; the duplicates may be caused by our own
         // unnecessary retransmissions.
@@ -1779,7 +1780,7 @@ public final class TcpEngine implements Engine {
             int flight;
             if (sackRecovery) {
                 // RFC 6675 §5 step (C): while cwnd - pipe >= 1 SMSS, NextSeg.
-                int lostBoundary = sb.lostBoundary(tcb.sndUna, mss, DUP_THRESH);
+                int lostBoundary = sb.lostBoundary(tcb.sndUna, mss, dupThresh(tcb));
                 flight = pipe(tcb, lostBoundary);
                 if (tcb.cc.cwnd() - flight < mss) {
                     break;
@@ -2103,6 +2104,17 @@ public final class TcpEngine implements Engine {
      */
     static int smss(Tcb tcb) {
         return Math.max(1, tcb.peerMss - (tcb.timestampsOk ? Paws.TSOPT_LENGTH : 0));
+    }
+
+    /**
+     * DupThresh (RFC 5681 §3.2, RFC 6675): 3, lowered by early retransmit (RFC 5827 §3) when fewer
+     * than 4 segments are outstanding, to one less than their number, so that a loss in a small
+     * window is repaired by fast retransmit instead of the retransmission timer.
+     */
+    private static int dupThresh(Tcb tcb) {
+        int smss = smss(tcb);
+        int outstanding = (int) (((long) (tcb.sndMax - tcb.sndUna) + smss - 1) / smss);
+        return outstanding >= DUP_THRESH + 1 ? DUP_THRESH : Math.max(1, outstanding - 1);
     }
 
     /** Loss recovery uses the SACK scoreboard (RFC 6675) rather than NewReno's inflation. */
