@@ -726,6 +726,7 @@ public final class TcpEngine implements Engine {
             tcb.rtoDeadline = now + tcb.rtt.rto(); // RFC 6298 §5.3
             tcb.headSentAt = now;
         }
+        tcb.tailProbeSent = false; // RFC 8985 §7.2: the flight moved on; the next tail may be probed
         tcb.scoreboard.advance(ack);
         if (tcb.scoreboard.reneged(ack)) {
             tcb.scoreboard.clear(); // RFC 2018 §8: the receiver discarded SACKed data; trust only cumulative ACKs
@@ -986,8 +987,13 @@ public final class TcpEngine implements Engine {
             return;
         }
         if (tcb.rtoDeadline <= now) {
+            tcb.probeTimeoutDeadline = Tcb.NONE;
             retransmissionTimeout(tcb, now);
             return;
+        }
+        if (tcb.probeTimeoutDeadline <= now) {
+            tcb.probeTimeoutDeadline = Tcb.NONE;
+            tailLossProbe(tcb, now);
         }
         if (tcb.keepAliveDeadline <= now) {
             keepAliveTimeout(tcb, now);
@@ -1844,6 +1850,7 @@ public final class TcpEngine implements Engine {
             }
             break;
         }
+        armTailLossProbe(tcb, now);
         boolean pending = lt(tcb.sndNxt, dataEnd) || (tcb.finQueued && !tcb.finSent());
         if (pending && tcb.sndUna == tcb.sndMax && tcb.rtoDeadline == Tcb.NONE) {
             if (tcb.persistDeadline == Tcb.NONE) {
@@ -1853,6 +1860,62 @@ public final class TcpEngine implements Engine {
         } else {
             tcb.persistDeadline = Tcb.NONE;
         }
+    }
+
+    /** RFC 8985 §7.2 WCDelAckT: the worst-case delayed-ACK time of a peer holding one segment. */
+    static final long WORST_CASE_DELAYED_ACK_NANOS = 200_000_000L;
+
+    /**
+     * Arms the tail loss probe (RFC 8985 §7.2) when data is outstanding outside loss recovery and
+     * SACK can report what the probe reveals: PTO = 2*SRTT (plus WCDelAckT when one segment is out),
+     * and only if it would fire before the RTO. One probe per flight.
+     */
+    private void armTailLossProbe(Tcb tcb, long now) {
+        long srtt = tcb.rtt.srtt();
+        if (!tcb.sackPermitted || tcb.inRecovery || tcb.tailProbeSent || tcb.retransmits > 0
+                || tcb.sndUna == tcb.sndMax || tcb.rtoDeadline == Tcb.NONE || srtt < 0) {
+            tcb.probeTimeoutDeadline = Tcb.NONE;
+            return;
+        }
+        long pto = Math.max(2 * srtt, RttEstimator.GRANULARITY_NANOS);
+        if (tcb.sndMax - tcb.sndUna <= smss(tcb)) {
+            pto += WORST_CASE_DELAYED_ACK_NANOS;
+        }
+        tcb.probeTimeoutDeadline = now + pto < tcb.rtoDeadline ? now + pto : Tcb.NONE;
+    }
+
+    /**
+     * RFC 8985 §7.3: the probe is one new segment if the peer's window allows, else the last segment
+     * sent again. Its ACK (with SACK) lets fast recovery repair a lost tail instead of the RTO.
+     */
+    private void tailLossProbe(Tcb tcb, long now) {
+        TcpState s = tcb.state;
+        if (tcb.inRecovery || tcb.sndUna == tcb.sndMax || !(s == TcpState.ESTABLISHED || s == TcpState.CLOSE_WAIT
+                || s == TcpState.FIN_WAIT_1 || s == TcpState.CLOSING || s == TcpState.LAST_ACK)) {
+            return;
+        }
+        tcb.tailProbeSent = true;
+        tcb.tailLossProbes++;
+        int smss = smss(tcb);
+        int dataEnd = tcb.sendBufferSeq + tcb.sendBuffer.size();
+        int wndEnd = tcb.sndUna + tcb.sndWnd;
+        if (tcb.sndNxt == tcb.sndMax && lt(tcb.sndMax, dataEnd) && lt(tcb.sndMax, wndEnd)) {
+            int seq = tcb.sndMax;
+            int sent = transmitData(tcb, seq, Math.min(smss, (lt(dataEnd, wndEnd) ? dataEnd : wndEnd) - seq), now);
+            tcb.sndNxt = seq + sent;
+        } else {
+            int end = lt(tcb.sndMax, dataEnd) ? tcb.sndMax : dataEnd;
+            int start = end - smss;
+            if (lt(start, tcb.sndUna)) {
+                start = tcb.sndUna;
+            }
+            if (lt(start, end)) {
+                transmitData(tcb, start, end - start, now);
+            } else {
+                transmitData(tcb, start, 0, now); // only the FIN is outstanding
+            }
+        }
+        tcb.rtoDeadline = now + tcb.rtt.rto(); // §7.3: "the sender MUST arm the RTO timer"
     }
 
     /**
