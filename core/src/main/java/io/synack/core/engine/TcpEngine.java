@@ -2177,7 +2177,8 @@ public final class TcpEngine implements Engine {
     private static int dupThresh(Tcb tcb) {
         int smss = smss(tcb);
         int outstanding = (int) (((long) (tcb.sndMax - tcb.sndUna) + smss - 1) / smss);
-        return outstanding >= DUP_THRESH + 1 ? DUP_THRESH : Math.max(1, outstanding - 1);
+        // RFC 5827 §3.1: ER_thresh = oldSeg - 1 for 2 <= oldSeg < 4; one segment cannot be early retransmitted.
+        return outstanding >= DUP_THRESH + 1 || outstanding < 2 ? DUP_THRESH : outstanding - 1;
     }
 
     /** Loss recovery uses the SACK scoreboard (RFC 6675) rather than NewReno's inflation. */
