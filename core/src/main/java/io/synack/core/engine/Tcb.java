@@ -42,6 +42,22 @@ final class Tcb {
     // Receive sequence space (Figure 4).
     int irs;
     int rcvNxt;
+    /**
+     * RCV.NXT + RCV.WND as last advertised: the right edge of the receive window. It never moves
+     * left (RFC 9293 §3.8.6.2.2: the window SHOULD NOT shrink) and moves right only in steps of
+     * min(RCV.BUFF / 2, MSS) (receiver SWS avoidance, MUST-39); see {@link ReceiveWindow}.
+     */
+    int rcvRightEdge;
+    /** Largest segment text received: the "full-sized segment" of the delayed-ACK rule (Linux rcv_mss). */
+    int rcvMss = 536;
+    /** Ranges held right of RCV.NXT, or null until the first out-of-order segment. */
+    OutOfOrderRanges outOfOrder;
+    /** The peer's FIN arrived beyond a hole: processed when RCV.NXT reaches {@link #remoteFinSeq}. */
+    boolean remoteFinPending;
+    /** Sequence number of the peer's FIN while {@link #remoteFinPending}. */
+    int remoteFinSeq;
+    /** An ACK must go out after this input (piggybacked on data if any is sent, else alone). */
+    boolean ackNow;
 
     /** The peer's MSS, or the default of MUST-15. */
     int peerMss;
@@ -101,6 +117,8 @@ final class Tcb {
 
     // Timers, as data (DESIGN §3): deadlines, or NONE.
     long rtoDeadline = NONE;
+    /** Delayed ACK (RFC 9293 §3.8.6.3): an ACK of in-order data is owed by then, unless one goes out before. */
+    long delayedAckDeadline = NONE;
     long persistDeadline = NONE;
     /** When we last answered an unacceptable segment without data with an ACK (Linux last_oow_ack_time). */
     long lastOutOfWindowAck = Long.MIN_VALUE / 2;
@@ -159,6 +177,6 @@ final class Tcb {
     }
 
     long nextDeadline() {
-        return Math.min(rtoDeadline, Math.min(persistDeadline, finWait2Deadline));
+        return Math.min(Math.min(rtoDeadline, delayedAckDeadline), Math.min(persistDeadline, finWait2Deadline));
     }
 }
