@@ -1362,6 +1362,12 @@ public final class TcpEngine implements Engine {
         return timers.count();
     }
 
+    /** Bytes of receive-buffer storage a connection holds (0 until its first byte arrives), for memory checks. */
+    int receiveBufferAllocated(int connection) {
+        Tcb tcb = tcb(connection);
+        return tcb == null ? 0 : tcb.receiveBuffer.allocated();
+    }
+
     /** Entries in the compact TIME-WAIT table. */
     public int timeWaitCount() {
         return timeWait.size();
