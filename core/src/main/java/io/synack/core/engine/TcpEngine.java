@@ -287,6 +287,12 @@ public final class TcpEngine implements Engine {
             // UNSAFE experiment (synack.tcp.unsafe.two-way-handshake), the seed's "why three?": the
             // connection counts as open without the peer confirming it wanted one, so a stale SYN
             // (RFC 9293 §3.5, Figure 8) hands the application a connection nobody asked for.
+            // No ACK will set the send window (§3.10.7.4 SYN-RECEIVED does that), so take the
+            // SYN's: without it the connection could never send (SND.WND = 0).
+            tcb.sndWnd = seg.window;
+            tcb.maxSndWnd = seg.window;
+            tcb.sndWl1 = seg.seq;
+            tcb.sndWl2 = tcb.iss;
             establish(tcb, "UNSAFE two-way handshake: snd SYN,ACK", now);
         }
     }
