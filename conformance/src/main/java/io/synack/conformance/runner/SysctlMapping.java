@@ -33,7 +33,6 @@ final class SysctlMapping {
         RULES.put("net.ipv4.tcp_challenge_ack_limit", new Rule("synack.tcp.challenge-ack.limit", v -> v));
         RULES.put("net.ipv4.tcp_rmem", new Rule("synack.tcp.receive-buffer", SysctlMapping::middle));
         RULES.put("net.ipv4.tcp_wmem", new Rule("synack.tcp.send-buffer", SysctlMapping::middle));
-        RULES.put("net.ipv4.tcp_delayed_ack", new Rule("synack.tcp.delayed-ack", SysctlMapping::bool));
     }
 
     /**
