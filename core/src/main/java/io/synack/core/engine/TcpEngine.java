@@ -720,8 +720,10 @@ public final class TcpEngine implements Engine {
             tcb.rcvMss = Math.min(len, config.mss());
         }
         if (!lt(from, to)) {
-            // Nothing new inside the window (a duplicate, or text beyond a zero window): ACK it.
+            // Nothing new inside the window (a duplicate, or text beyond a zero window): ACK it,
+            // and ACK quickly for a while (Linux: a retransmission enters quick-ACK mode).
             tcb.ackNow = true;
+            DelayedAck.enterQuickAck(tcb);
             return !lt(rcvNxt, textEnd);
         }
         OutOfOrderRanges held = tcb.outOfOrder;
@@ -776,13 +778,14 @@ public final class TcpEngine implements Engine {
 
     /**
      * ACK policy for in-order text (RFC 9293 §3.8.6.3, RFC 5681 §4.2, RFC 1122 §4.2.3.2): with
-     * delayed ACK on, acknowledge at once when more than one full-sized segment is unacknowledged
-     * ("at least every second full-sized segment", Linux {@code __tcp_ack_snd_check}), else within
-     * the delayed-ACK timeout (MUST-40: under 0.5 s). An ACK or data segment sent meanwhile carries
+     * delayed ACK on, acknowledge at once in quick-ACK mode or when more than one full-sized segment
+     * is unacknowledged ("at least every second full-sized segment"), see {@link DelayedAck}; else
+     * within the delayed-ACK timeout (MUST-40: under 0.5 s). An ACK or data segment sent meanwhile carries
      * the acknowledgment and cancels the timer.
      */
     private void ackReceivedText(Tcb tcb, long now) {
-        if (!config.delayedAck() || tcb.rcvNxt - tcb.lastAckSent > tcb.rcvMss) {
+        DelayedAck.textArrived(tcb, now, tcb.rtt.rto());
+        if (DelayedAck.dueNow(tcb, config.delayedAck())) {
             tcb.ackNow = true;
         } else if (tcb.delayedAckDeadline == Tcb.NONE) {
             tcb.delayedAckDeadline = now + config.delayedAckTimeoutNanos();
@@ -1735,6 +1738,7 @@ public final class TcpEngine implements Engine {
             tcb.lastAckSent = tcb.rcvNxt; // RFC 7323 §4.3 Last.ACK.sent
             tcb.ackNow = false; // this segment carries the acknowledgment owed
             tcb.delayedAckDeadline = Tcb.NONE;
+            DelayedAck.ackSent(tcb);
             if (!syn && tcb.sackPermitted && tcb.outOfOrder != null && !tcb.outOfOrder.isEmpty()) {
                 // RFC 2018 §4: SACK blocks for the held ranges, the most recent first; 3 fit next
                 // to timestamps, 4 without (the codec drops any that would not fit).

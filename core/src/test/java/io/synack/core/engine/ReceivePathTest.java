@@ -344,18 +344,55 @@ class ReceivePathTest {
         }
     }
 
+    /**
+     * Leaves Linux's quick-ACK mode: the first in-order segments of a connection (16 here: the
+     * window holds more than 32 segments) are acknowledged at once. Returns the next sequence number.
+     */
+    static int afterQuickAcks(Fixture f) {
+        int seq = FIRST;
+        for (int i = 0; i < DelayedAck.MAX_QUICK_ACKS; i++) {
+            feedText(f, seq, 10);
+            seq += 10;
+            f.expect(". 1001 " + seq);
+        }
+        return seq;
+    }
+
     @Nested
-    class DelayedAck {
+    class DelayedAcks {
+        /** Linux tcp_event_data_recv: the first segments are acknowledged at once (slow start needs ACKs). */
+        @Test
+        void firstSixteenSegmentsAckedAtOnce_thenDelayed() {
+            Fixture f = Fixture.inEstablished();
+            int seq = afterQuickAcks(f);
+            feedText(f, seq, 10);
+            f.expectNothing();
+            f.at(f.now + 40 * MS);
+            f.expect(". 1001 " + (seq + 10));
+        }
+
+        /** After a silence longer than the RTO the sender gets quick ACKs again (Linux: "too long gap"). */
+        @Test
+        void quickAgainAfterAnIdlePeriod() {
+            Fixture f = Fixture.inEstablished();
+            int seq = afterQuickAcks(f);
+            f.at(f.now + 5 * Fixture.S);
+            feedText(f, seq, 10);
+            f.expect(". 1001 " + (seq + 10));
+        }
+
         @Test
         void oneSegment_ackedAfter40ms() {
             Fixture f = Fixture.inEstablished();
-            feedText(f, FIRST, 1000);
+            int seq = afterQuickAcks(f);
+            feedText(f, seq, 1000);
             f.expectNothing();
-            assertEquals(40 * MS, f.engine.nextDeadline());
-            f.at(40 * MS - 1);
+            assertEquals(f.now + 40 * MS, f.engine.nextDeadline());
+            long t = f.now;
+            f.at(t + 40 * MS - 1);
             f.expectNothing();
-            f.at(40 * MS);
-            f.expect(". 1001 6001");
+            f.at(t + 40 * MS);
+            f.expect(". 1001 " + (seq + 1000));
             assertEquals(Long.MAX_VALUE, f.engine.nextDeadline(), "nothing more to do");
         }
 
@@ -363,12 +400,13 @@ class ReceivePathTest {
         @Test
         void everySecondFullSizedSegment_ackedAtOnce() {
             Fixture f = Fixture.inEstablished();
+            int seq = afterQuickAcks(f);
             for (int i = 0; i < 6; i++) {
-                feedText(f, FIRST + 1460 * i, 1460);
+                feedText(f, seq + 1460 * i, 1460);
                 if (i % 2 == 0) {
                     f.expectNothing();
                 } else {
-                    f.expect(". 1001 " + (FIRST + 1460 * (i + 1)));
+                    f.expect(". 1001 " + (seq + 1460 * (i + 1)));
                 }
             }
             assertEquals(Long.MAX_VALUE, f.engine.nextDeadline());
@@ -377,43 +415,48 @@ class ReceivePathTest {
         @Test
         void configuredTimeoutIsUsed() {
             Fixture f = established(EngineConfig.defaults().withDelayedAck(true, Duration.ofMillis(200)));
-            feedText(f, FIRST, 10);
-            f.at(199 * MS);
+            int seq = afterQuickAcks(f);
+            long t = f.now;
+            feedText(f, seq, 10);
+            f.at(t + 199 * MS);
             f.expectNothing();
-            f.at(200 * MS);
-            f.expect(". 1001 5011");
+            f.at(t + 200 * MS);
+            f.expect(". 1001 " + (seq + 10));
         }
 
         @Test
         void outOfOrder_ackedAtOnce() {
             Fixture f = Fixture.inEstablished();
-            feedText(f, FIRST, 100);
+            int seq = afterQuickAcks(f);
+            feedText(f, seq, 100);
             f.expectNothing();
-            feedText(f, FIRST + 200, 100);
-            f.expect(". 1001 5101"); // the duplicate ACK also acknowledges the delayed in-order text
+            feedText(f, seq + 200, 100);
+            f.expect(". 1001 " + (seq + 100)); // the duplicate ACK also acknowledges the delayed text
             assertEquals(Long.MAX_VALUE, f.engine.nextDeadline(), "the delayed ACK was sent with it");
         }
 
         @Test
         void switchedOff_everySegmentAckedAtOnce() {
             Fixture f = established(noDelayedAck());
-            feedText(f, FIRST, 100);
-            f.expect(". 1001 5101");
-            feedText(f, FIRST + 100, 100);
-            f.expect(". 1001 5201");
+            int seq = afterQuickAcks(f);
+            feedText(f, seq, 100);
+            f.expect(". 1001 " + (seq + 100));
+            feedText(f, seq + 100, 100);
+            f.expect(". 1001 " + (seq + 200));
         }
 
         /** Data sent before the timer carries the acknowledgment: no pure ACK follows. */
         @Test
         void piggybackedOnData() throws Exception {
             Fixture f = Fixture.inEstablished();
-            feedText(f, FIRST, 100);
+            int seq = afterQuickAcks(f);
+            feedText(f, seq, 100);
             f.expectNothing();
-            f.at(10 * MS);
+            f.at(f.now + 10 * MS);
             f.engine.send(f.handle, ByteBuffer.wrap(new byte[20]), f.now);
-            f.expect("P. 1001 5101 len 20");
-            f.feed(Segment.ACK, FIRST + 100, LOCAL_ISS + 21);
-            f.at(60 * MS);
+            f.expect("P. 1001 " + (seq + 100) + " len 20");
+            f.feed(Segment.ACK, seq + 100, LOCAL_ISS + 21);
+            f.at(f.now + 50 * MS);
             f.expectNothing();
         }
 

@@ -55,6 +55,25 @@ class BulkTransferTest {
                 name, bytesEachWay() / MIB, r.seconds(), r.goodputBytesPerSecond() / 1e6, seed);
     }
 
+    /**
+     * Receiver flow control end to end: a server with a 1-byte receive buffer (every byte is a
+     * window update, RFC 9293 §3.8.6.2.2 with RCV.BUFF / 2 = 0), and a server that reads nothing
+     * for five virtual minutes (its window stays zero; the client probes, MUST-36, and the window
+     * update on reading restarts the flow).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            1-byte receive buffer      | 1      | 0   | 16384   | 21
+            zero window for 5 minutes  | 262144 | 300 | 1048576 | 22
+            """)
+    void slowReceivers(String name, int serverBuffer, int pauseSeconds, long bytes, long seed) throws Exception {
+        EngineConfig server = EngineConfig.defaults().withBuffers(64 * 1024, serverBuffer);
+        Result r = transfer(EngineConfig.defaults(), server, FaultPlan.parse("delay=1ms"), seed, bytes,
+                pauseSeconds * 1_000_000_000L);
+        System.out.printf("bulk %-26s %d bytes each way: %.1f s virtual (seed %d)%n", name, bytes, r.seconds(), seed);
+        assertTrue(r.seconds() >= pauseSeconds, "the transfer waited for the reader");
+    }
+
     record Result(long bytes, long nanos) {
         double seconds() {
             return nanos / 1e9;
@@ -66,11 +85,20 @@ class BulkTransferTest {
     }
 
     static Result transfer(EngineConfig config, FaultPlan faults, long seed, long bytes) throws Exception {
+        return transfer(config, config, faults, seed, bytes, 0);
+    }
+
+    /**
+     * @param serverPauseNanos the server reads nothing during this long after the connection opens
+     */
+    static Result transfer(EngineConfig clientConfig, EngineConfig serverConfig, FaultPlan faults, long seed,
+            long bytes, long serverPauseNanos) throws Exception {
         Map<InetAddress, TcpEngine> engines = new HashMap<>();
         LoopbackNetwork network = new LoopbackNetwork();
         Simulation sim = Simulation.create(seed,
                 networkSeed -> new LoopbackTransportFactory(network, FaultModel.of(faults), networkSeed),
                 (address, engineSeed) -> {
+                    EngineConfig config = address.equals(World.SERVER) ? serverConfig : clientConfig;
                     TcpEngine engine = TcpEngine.create(address, config, new SplittableRandom(engineSeed));
                     engines.put(address, engine);
                     return engine;
@@ -86,10 +114,11 @@ class BulkTransferTest {
 
         Stream up = new Stream(client, server, bytes, sim.deriveSeed("up"));
         Stream down = new Stream(server, client, bytes, sim.deriveSeed("down"));
+        up.readFrom = start + serverPauseNanos;
         long[] doneAt = {-1};
         boolean finished = sim.runUntil(() -> {
             try {
-                boolean done = up.step() & down.step();
+                boolean done = up.step(sim.now()) & down.step(sim.now());
                 if (done && doneAt[0] < 0) {
                     doneAt[0] = sim.now();
                 }
@@ -136,6 +165,8 @@ class BulkTransferTest {
         private long read;
         private boolean shut;
         private boolean ended;
+        /** The reading side reads nothing before this time. */
+        long readFrom = Long.MIN_VALUE;
 
         Stream(TcpConnection from, TcpConnection to, long total, long seed) {
             this.from = from;
@@ -145,7 +176,7 @@ class BulkTransferTest {
             pending.limit(0);
         }
 
-        boolean step() throws Exception {
+        boolean step(long now) throws Exception {
             while (written < total || pending.hasRemaining()) {
                 if (!pending.hasRemaining()) {
                     int n = (int) Math.min(pending.capacity(), total - written);
@@ -165,7 +196,7 @@ class BulkTransferTest {
                 shut = true;
             }
             int n;
-            while (!ended && (n = to.read(chunk.clear())) != 0) {
+            while (!ended && now >= readFrom && (n = to.read(chunk.clear())) != 0) {
                 if (n < 0) {
                     ended = true;
                 } else {
