@@ -402,6 +402,9 @@ public final class TcpEngine implements Engine {
                 stats.drop(seg.has(Segment.RST) ? DropReason.BAD_RST : DropReason.OUT_OF_WINDOW);
                 if (!seg.has(Segment.RST)) {
                     // "an acknowledgment should be sent in reply (unless the RST bit is set)".
+                    if (seg.payloadLength() > 0) {
+                        DelayedAck.enterQuickAck(tcb); // Linux tcp_data_queue out_of_window
+                    }
                     sendOutOfWindowAck(tcb, seg, now);
                 }
                 return;
