@@ -329,7 +329,18 @@ final class Execution {
 
     // ---- outbound -------------------------------------------------------------------------------
 
+    private static void checkOptionsSupported(Event.Packet p) {
+        if (p.options() != null) {
+            for (TcpOption o : p.options()) {
+                if (o instanceof TcpOption.Unsupported u) {
+                    throw new Unsupported(p.line(), "TCP option '" + u.text() + "' is not supported");
+                }
+            }
+        }
+    }
+
     private void expectOutbound(Event.Packet p) throws ScriptFailure {
+        checkOptionsSupported(p);
         ensureEngine(p.line());
         EventTime time = p.time();
         long base = time.relative() ? previousEventMicros : 0;
@@ -493,6 +504,7 @@ final class Execution {
     // ---- inbound --------------------------------------------------------------------------------
 
     private void inject(Event.Packet p) throws ScriptFailure {
+        checkOptionsSupported(p);
         long ack = p.ack() == null ? 0 : toActual(p.ack());
         List<TcpOption> opts = p.options();
         if (opts != null) {
@@ -716,7 +728,7 @@ final class Execution {
         if (e instanceof Expr.Symbol s) {
             Long v = Constants.symbol(s.name());
             if (v == null) {
-                throw new ScriptFailure(c.line(), "expected a known constant actual " + s.name());
+                throw new Unsupported(c.line(), "constant " + s.name() + " is not supported");
             }
             return v;
         }

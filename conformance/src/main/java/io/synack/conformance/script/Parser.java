@@ -293,8 +293,15 @@ public final class Parser {
                     long ecr = unsigned32(expect(Token.Kind.NUMBER, "the TSecr"));
                     options.add(new TcpOption.Timestamp(val, ecr));
                 }
-                default -> throw error(t, "unknown TCP option " + t.describe()
-                        + " (supported: mss, wscale, sackOK, sack, TS val/ecr, nop, eol)");
+                default -> {
+                    // another stack's option (TFO cookie, MD5 ...): kept as text, the runner skips the script
+                    StringBuilder text = new StringBuilder(t.text());
+                    while (!peek().is(",") && !peek().is(">") && peek().kind() != Token.Kind.NEWLINE
+                            && peek().kind() != Token.Kind.EOF) {
+                        text.append(' ').append(next().text());
+                    }
+                    options.add(new TcpOption.Unsupported(text.toString()));
+                }
             }
             Token sep = next();
             if (sep.is(">")) {

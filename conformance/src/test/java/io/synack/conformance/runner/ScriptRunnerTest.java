@@ -196,6 +196,12 @@ class ScriptRunnerTest {
     }
 
     @Test
+    void anotherStacksOptionSkipsTheScript() {
+        ScriptResult r = run(PASSIVE.replace("< S 0:0(0) win 65535 <mss 1460>", "< S 0:0(0) win 65535 <mss 1460,FO 0123>"));
+        assertEquals("skip t.pkt (line 4: TCP option 'FO 0123' is not supported)", r.summaryLine());
+    }
+
+    @Test
     void aSyntaxErrorFailsWithItsLine() {
         ScriptResult r = run(PASSIVE + "+0 < . 1:1(0) ack 1\n");
         assertEquals("FAIL t.pkt:8 syntax error: an inbound packet needs 'win N' (the window the script's peer announces)",
