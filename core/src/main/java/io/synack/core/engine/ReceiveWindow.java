@@ -8,8 +8,9 @@ package io.synack.core.engine;
  * (MUST-39): "the receiver ... SHOULD NOT ... advance the right window edge ... until the
  * reduction satisfies RCV.BUFF - RCV.USER - RCV.WND >= min(Fr * RCV.BUFF, Eff.snd.MSS)" with
  * Fr = 1/2; and the window SHOULD NOT shrink (§3.8.6.2.2, RFC 7323 §2.4), so the edge never moves
- * left. As data arrives RCV.WND closes on its own; it reopens in steps of at least
- * min(RCV.BUFF / 2, MSS).
+ * left. As data arrives RCV.WND closes on its own; it reopens only when the buffer space beyond it
+ * reaches min(RCV.BUFF / 2, MSS). A window capped by the 16-bit field (without scaling) keeps
+ * moving with RCV.NXT while the buffer has room beyond it, as Linux's does.
  */
 final class ReceiveWindow {
     private ReceiveWindow() {}
@@ -42,15 +43,15 @@ final class ReceiveWindow {
 
     /**
      * The window field of an outgoing non-SYN segment: moves the right edge to what the buffer
-     * allows when that gains at least one SWS step, else keeps it; then expresses RCV.WND in units
+     * allows when the space beyond the current window is at least one SWS step, else keeps it; then expresses RCV.WND in units
      * of 2^Rcv.Wind.Shift, rounding up when the buffer has the room (so the edge does not shrink)
      * and down otherwise.
      */
     static int select(Tcb tcb, int mss) {
         int avail = available(tcb);
         int potentialEdge = tcb.rcvNxt + avail;
-        int gain = potentialEdge - tcb.rcvRightEdge;
-        if (gain >= step(tcb, mss)) {
+        // MUST-39: advance the edge once RCV.BUFF - RCV.USER - RCV.WND >= min(Fr * RCV.BUFF, MSS).
+        if (tcb.receiveBuffer.free() - current(tcb) >= step(tcb, mss) && potentialEdge - tcb.rcvRightEdge > 0) {
             tcb.rcvRightEdge = potentialEdge;
         }
         int wnd = current(tcb);

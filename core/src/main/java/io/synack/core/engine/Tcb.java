@@ -58,6 +58,10 @@ final class Tcb {
     int remoteFinSeq;
     /** An ACK must go out after this input (piggybacked on data if any is sent, else alone). */
     boolean ackNow;
+    /** A duplicate to report in the next ACK's first SACK block (D-SACK, RFC 2883), [dsackStart, dsackEnd). */
+    boolean dsackPending;
+    int dsackStart;
+    int dsackEnd;
     /** ACKs of in-order text still to send at once (Linux quick-ACK mode, see {@link DelayedAck}). */
     int quickAcks;
     /** When in-order text last arrived (Linux icsk_ack.lrcvtime), or Long.MIN_VALUE before any. */

@@ -418,6 +418,9 @@ public final class TcpEngine implements Engine {
                     // "an acknowledgment should be sent in reply (unless the RST bit is set)".
                     if (seg.payloadLength() > 0) {
                         DelayedAck.enterQuickAck(tcb); // Linux tcp_data_queue out_of_window
+                        if (le(seg.seq + seg.payloadLength(), tcb.rcvNxt)) {
+                            reportDuplicate(tcb, seg.seq, seg.seq + seg.payloadLength()); // RFC 2883 §4
+                        }
                     }
                     sendOutOfWindowAck(tcb, seg, now);
                 }
@@ -834,6 +837,9 @@ public final class TcpEngine implements Engine {
         if (len > tcb.rcvMss) {
             tcb.rcvMss = Math.min(len, config.mss());
         }
+        if (gt(from, dataSeq)) {
+            reportDuplicate(tcb, dataSeq, lt(textEnd, rcvNxt) ? textEnd : rcvNxt); // RFC 2883 §4: left part old
+        }
         if (!lt(from, to)) {
             // Nothing new inside the window (a duplicate, or text beyond a zero window): ACK it,
             // and ACK quickly for a while (Linux: a retransmission enters quick-ACK mode).
@@ -843,7 +849,11 @@ public final class TcpEngine implements Engine {
         }
         OutOfOrderRanges held = tcb.outOfOrder;
         if (from != rcvNxt && held != null && held.covers(from, to)) {
-            tcb.ackNow = true; // a duplicate of held text (RFC 5681 §4.2: duplicate ACK at once)
+            // A duplicate of held text (RFC 5681 §4.2: duplicate ACK at once). RFC 2883 §4: the D-SACK
+            // block first, then the block containing it (marked most recent by add).
+            reportDuplicate(tcb, from, to);
+            held.add(from, to);
+            tcb.ackNow = true;
             return to == textEnd;
         }
         if (from != rcvNxt) {
@@ -904,6 +914,15 @@ public final class TcpEngine implements Engine {
             tcb.ackNow = true;
         } else if (tcb.delayedAckDeadline == Tcb.NONE) {
             tcb.delayedAckDeadline = now + config.delayedAckTimeoutNanos();
+        }
+    }
+
+    /** Remembers a duplicate for the first SACK block of the next ACK (D-SACK, RFC 2883), if SACK is on. */
+    private static void reportDuplicate(Tcb tcb, int start, int end) {
+        if (tcb.sackPermitted && lt(start, end)) {
+            tcb.dsackPending = true;
+            tcb.dsackStart = start;
+            tcb.dsackEnd = end;
         }
     }
 
@@ -2047,12 +2066,24 @@ public final class TcpEngine implements Engine {
             tcb.ackNow = false; // this segment carries the acknowledgment owed
             tcb.delayedAckDeadline = Tcb.NONE;
             DelayedAck.ackSent(tcb);
-            if (!syn && tcb.sackPermitted && tcb.outOfOrder != null && !tcb.outOfOrder.isEmpty()) {
+            boolean held = tcb.outOfOrder != null && !tcb.outOfOrder.isEmpty();
+            if (!syn && tcb.sackPermitted && (held || tcb.dsackPending)) {
                 // RFC 2018 §4: SACK blocks for the held ranges, the most recent first; 3 fit next
-                // to timestamps, 4 without (the codec drops any that would not fit).
+                // to timestamps, 4 without (the codec drops any that would not fit). RFC 2883: a
+                // duplicate just received is reported first, once.
                 Segment out = e.segment;
-                out.sackBlockCount = tcb.outOfOrder.sackBlocks(out.sackBlocks, 0,
-                        tcb.timestampsOk ? 3 : Segment.MAX_SACK_BLOCKS);
+                int max = tcb.timestampsOk ? 3 : Segment.MAX_SACK_BLOCKS;
+                int n = 0;
+                if (tcb.dsackPending) {
+                    out.sackBlocks[0] = tcb.dsackStart;
+                    out.sackBlocks[1] = tcb.dsackEnd;
+                    tcb.dsackPending = false;
+                    n = 1;
+                }
+                if (held) {
+                    n += tcb.outOfOrder.sackBlocks(out.sackBlocks, 2 * n, max - n);
+                }
+                out.sackBlockCount = n;
             }
         }
         if (!syn) {

@@ -336,6 +336,45 @@ class ReceivePathTest {
             assertEquals(timestamps, ack.hasTimestamps);
         }
 
+        /** RFC 2883 §4: a duplicate below RCV.NXT is reported as the first block (D-SACK), once. */
+        @Test
+        void duplicateBelowRcvNxt_reportedFirstOnce() {
+            Fixture f = establishedWithSack(false);
+            feedText(f, FIRST, 100);
+            raw(f);
+            feedText(f, FIRST, 100); // entirely old
+            Segment ack = onlyAck(f);
+            assertEquals(FIRST + 100, ack.ack);
+            assertArrayEquals(new int[] {FIRST, FIRST + 100}, blocks(ack));
+            feedText(f, FIRST + 300, 100);
+            assertArrayEquals(new int[] {FIRST + 300, FIRST + 400}, blocks(onlyAck(f)), "reported once only");
+        }
+
+        /** RFC 2883 §4: a duplicate of held text comes first, then the held block containing it. */
+        @Test
+        void duplicateOfHeldText_dsackThenItsBlock() {
+            Fixture f = establishedWithSack(false);
+            feedText(f, FIRST + 100, 100);
+            raw(f);
+            feedText(f, FIRST + 300, 100);
+            raw(f);
+            feedText(f, FIRST + 120, 30);
+            assertArrayEquals(new int[] {FIRST + 120, FIRST + 150, FIRST + 100, FIRST + 200, FIRST + 300, FIRST + 400},
+                    blocks(onlyAck(f)));
+        }
+
+        /** The old part of a segment straddling RCV.NXT is a duplicate too. */
+        @Test
+        void partlyOldSegment_oldPartReported() {
+            Fixture f = establishedWithSack(false);
+            feedText(f, FIRST, 100);
+            raw(f);
+            feedText(f, FIRST + 50, 100);
+            Segment ack = onlyAck(f);
+            assertEquals(FIRST + 150, ack.ack);
+            assertArrayEquals(new int[] {FIRST + 50, FIRST + 100}, blocks(ack));
+        }
+
         @Test
         void noBlocksWithoutSackPermitted() {
             Fixture f = Fixture.inEstablished(); // the fixture's SYN,ACK offers no SACK-permitted
