@@ -102,6 +102,8 @@ final class Execution {
 
     // timing
     private long previousEventMicros;
+    /** When the previous event was scripted to happen (an outbound packet may come within tolerance of it). */
+    private long previousScriptedMicros;
     private Pending pending;
 
     /** A blocking call (T...E) in progress. */
@@ -246,10 +248,14 @@ final class Execution {
             expectOutbound(p);
             return;
         }
-        if (start < previousEventMicros) {
+        if (start < Math.min(previousEventMicros, previousScriptedMicros)) {
             throw new ScriptFailure(e.line(), "expected event times in order actual " + time + " is "
                     + EventTime.seconds(start) + " s, before the previous event at " + EventTime.seconds(previousEventMicros) + " s");
         }
+        // An absolute time a little before the previous event (which happened late, within its
+        // tolerance) means "now".
+        start = Math.max(start, previousEventMicros);
+        previousScriptedMicros = start;
         if (e instanceof Event.Shell s) {
             shell(s);
             // shell lines take no time of their own
@@ -390,6 +396,7 @@ final class Execution {
                     + " (" + mismatch + ")");
         }
         previousEventMicros = first.timeNanos() / NS_PER_US;
+        previousScriptedMicros = time.kind() == EventTime.Kind.POINT ? expectedMicros : previousEventMicros;
     }
 
     /**
@@ -706,11 +713,11 @@ final class Execution {
             if (arg instanceof Expr.Pointer ptr && !(ptr.target() instanceof Expr.Ellipsis)) {
                 long w = value(c, ptr.target());
                 if (w != o.getValue()) {
+                    long v = o.getValue();
+                    // SO_ERROR's value reads better as its name: [ECONNREFUSED] rather than [111]
+                    String shown = optName(c).equals("SO_ERROR") && v > 0 ? Constants.errnoName((int) v) : Long.toString(v);
                     throw new ScriptFailure(c.line(), "expected " + expected + " actual " + c.name() + "(...) with ["
-                            + o.getValue() + (c.name().equals("getsockopt") && o.getValue() > 0
-                                    && Constants.errnoName(o.getValue().intValue()).startsWith("E")
-                                    && optName(c).equals("SO_ERROR") ? " " + Constants.errnoName(o.getValue().intValue()) : "")
-                            + "] in argument " + (o.getKey() + 1));
+                            + shown + "] in argument " + (o.getKey() + 1));
                 }
             }
         }

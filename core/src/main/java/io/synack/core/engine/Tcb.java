@@ -128,6 +128,10 @@ final class Tcb {
     /** Delayed ACK (RFC 9293 §3.8.6.3): an ACK of in-order data is owed by then, unless one goes out before. */
     long delayedAckDeadline = NONE;
     long persistDeadline = NONE;
+    /** Tail loss probe timer (RFC 8985 §7), and whether this flight already had its probe. */
+    long probeTimeoutDeadline = NONE;
+    boolean tailProbeSent;
+    long tailLossProbes;
     /** When we last answered an unacceptable segment without data with an ACK (Linux last_oow_ack_time). */
     long lastOutOfWindowAck = Long.MIN_VALUE / 2;
     long finWait2Deadline = NONE;
@@ -165,6 +169,8 @@ final class Tcb {
     int recoverEnd;
     /** RFC 6675 HighRxt + 1: retransmissions in this recovery have covered up to here. */
     int highRxt;
+    /** SND.MAX when the current round of hole retransmissions began (lost retransmission detection). */
+    int rxtRoundMark;
     /** What the peer SACKed (RFC 2018, RFC 6675 §3). */
     final SackScoreboard scoreboard = new SackScoreboard();
     /** When data was last sent, for restart after idle (RFC 5681 §4.1); -1 before any. */
@@ -220,7 +226,8 @@ final class Tcb {
     }
 
     long nextDeadline() {
-        return Math.min(Math.min(Math.min(rtoDeadline, delayedAckDeadline), keepAliveDeadline),
+        return Math.min(Math.min(Math.min(rtoDeadline, delayedAckDeadline), Math.min(probeTimeoutDeadline,
+                keepAliveDeadline)),
                 Math.min(persistDeadline, finWait2Deadline));
     }
 }
