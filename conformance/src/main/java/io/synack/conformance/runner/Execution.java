@@ -106,8 +106,6 @@ final class Execution implements SocketCalls.Context {
             return result(ScriptResult.Status.OK, 0, "");
         } catch (ScriptFailure f) {
             return result(ScriptResult.Status.FAIL, f.line, f.getMessage());
-        } catch (ScriptSkipped s) {
-            return result(ScriptResult.Status.SKIP, 0, s.getMessage());
         } catch (UnsupportedFeature u) {
             return result(ScriptResult.Status.SKIP, 0, u.getMessage());
         } catch (RuntimeException e) {
@@ -127,7 +125,7 @@ final class Execution implements SocketCalls.Context {
     // option lines, settings, the engine
     // =============================================================================================
 
-    private void applyOptionLines() throws ScriptFailure, ScriptSkipped {
+    private void applyOptionLines() throws ScriptFailure {
         for (Script.OptionLine o : script.options()) {
             String v = o.value();
             switch (o.name()) {
@@ -138,7 +136,7 @@ final class Execution implements SocketCalls.Context {
                     } else if ("ipv6".equals(v)) {
                         ipv6 = true;
                     } else {
-                        throw new ScriptSkipped("--ip_version=" + v + " is not supported (ipv4 or ipv6)");
+                        throw new UnsupportedFeature(o.line(), "--ip_version=" + v + " is not supported (ipv4 or ipv6)");
                     }
                 }
                 case "mss" -> {
@@ -204,7 +202,7 @@ final class Execution implements SocketCalls.Context {
     // events
     // =============================================================================================
 
-    private void step(Event e) throws ScriptFailure, ScriptSkipped {
+    private void step(Event e) throws ScriptFailure {
         EventTime time = e.time();
         long base = time.relative() ? previousEventMicros : 0;
         long start = base + time.startMicros();
@@ -448,7 +446,7 @@ final class Execution implements SocketCalls.Context {
         }
     }
 
-    private void python(Event.Python py) throws ScriptFailure, ScriptSkipped {
+    private void python(Event.Python py) throws ScriptFailure {
         List<String[]> asserts = new ArrayList<>();
         for (String raw : py.code().split("\n")) {
             String line = raw.strip();
@@ -457,7 +455,7 @@ final class Execution implements SocketCalls.Context {
             }
             Matcher m = STATE_ASSERT.matcher(line);
             if (!m.matches()) {
-                throw new ScriptSkipped("line " + py.line() + ": unsupported Python (only 'assert tcpi_state == TCPI_X'): "
+                throw new UnsupportedFeature(py.line(), "unsupported Python (only 'assert tcpi_state == TCPI_X'): "
                         + line);
             }
             asserts.add(new String[] {m.group(1), m.group(2)});
@@ -478,10 +476,10 @@ final class Execution implements SocketCalls.Context {
     // system calls
     // =============================================================================================
 
-    private void syscall(Event.Syscall c, long startMicros) throws ScriptFailure, ScriptSkipped {
+    private void syscall(Event.Syscall c, long startMicros) throws ScriptFailure {
         boolean blockingForm = c.time().kind() == EventTime.Kind.BLOCKING;
         if (blockingForm && pending != null) {
-            throw new ScriptSkipped("line " + c.line() + ": a second blocking call while " + pending.call
+            throw new UnsupportedFeature(c.line(), "a second blocking call while " + pending.call
                     + " (line " + pending.call.line() + ") is still blocked");
         }
         SocketCalls.Result r = calls.attempt(c);

@@ -400,6 +400,11 @@ final class SocketCalls {
             return Result.error(Constants.errno("ENOTCONN"));
         }
         long count = c.args().size() > 2 ? arg(c, 2) : 0;
+        long flags = c.name().equals("read") || c.args().size() < 4 ? 0 : arg(c, 3);
+        if ((flags & Constants.MSG_PEEK) != 0) {
+            throw new UnsupportedFeature(c.line(), "recv with MSG_PEEK is not supported");
+        }
+        boolean nonBlocking = fd.nonBlocking || (flags & Constants.MSG_DONTWAIT) != 0;
         if (fd.pendingError != 0) {
             return takeError(fd);
         }
@@ -427,7 +432,7 @@ final class SocketCalls {
         if (ctx.engine().state(fd.handle) == TcpState.CLOSED) {
             return Result.ok(0);
         }
-        return fd.nonBlocking ? Result.error(Constants.errno("EAGAIN")) : WOULD_BLOCK;
+        return nonBlocking ? Result.error(Constants.errno("EAGAIN")) : WOULD_BLOCK;
     }
 
     private Result write(Event.Syscall c) throws ScriptFailure {
