@@ -61,7 +61,7 @@ class KernelHandshakeInteropTest {
         assertEquals(Integer.toString(SYNACK_MSS), info.get("snd_mss"), info.toString());
         assertEquals(KERNEL_MSS, c.synack().statistics().peerMss());
 
-        CompletableFuture<String> sent = CompletableFuture.supplyAsync(() -> uncheckedSend(c, BYTES));
+        CompletableFuture<String> sent = KernelInterop.async(() -> KernelInterop.send(c.synack(), BYTES, 1));
         List<String> kernelReceived = c.kernel().call("recvn", Integer.toString(BYTES));
         assertEquals(List.of(Integer.toString(BYTES), KernelInterop.await(sent, "synack's send")), kernelReceived);
         List<String> kernelSent = c.kernel().call("send", Integer.toString(BYTES));
@@ -92,13 +92,5 @@ class KernelHandshakeInteropTest {
 
     static EngineConfig configWithMss(int mss) {
         return KernelInterop.engine(Map.of(EngineSettings.MSS, mss));
-    }
-
-    private static String uncheckedSend(Connected c, long n) {
-        try {
-            return KernelInterop.send(c.synack(), n, 1);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

@@ -170,10 +170,12 @@ final class KernelInterop implements AutoCloseable {
 
     /**
      * The kernel's TCP sockets in its namespace in {@code state} ({@code ss -Htan state STATE}),
-     * e.g. {@code time-wait}, one line each.
+     * e.g. {@code time-wait}, one line each, those with {@code :peerPort} in an address (0: all).
      */
-    List<String> kernelSockets(String state) throws IOException {
-        return kernelSide.exec("ss", "-Htan", "state", state).lines().filter(l -> !l.isBlank()).toList();
+    List<String> kernelSockets(String state, int peerPort) throws IOException {
+        return kernelSide.exec("ss", "-Htan", "state", state).lines().filter(l -> !l.isBlank())
+                .filter(l -> peerPort == 0 || java.util.Arrays.stream(l.trim().split("\\s+")).anyMatch(w -> w.endsWith(":" + peerPort)))
+                .toList();
     }
 
     /** Who opens the connection. */
@@ -254,6 +256,26 @@ final class KernelInterop implements AutoCloseable {
         }
     }
 
+    /** Something a test runs beside its main thread, e.g. synack reading while the kernel sends. */
+    interface Task<T> {
+        T run() throws Exception;
+    }
+
+    /** Runs {@code task} on a new daemon thread (blocking I/O must not starve a shared pool). */
+    static <T> CompletableFuture<T> async(Task<T> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(task.run());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "interop-task");
+        t.setDaemon(true);
+        t.start();
+        return result;
+    }
+
     /** Waits for a future with {@link #LIMIT}. */
     static <T> T await(CompletableFuture<T> future, String what) throws Exception {
         try {
@@ -288,6 +310,9 @@ final class KernelInterop implements AutoCloseable {
         out.flush();
         return HexFormat.of().formatHex(digest.digest());
     }
+
+    /** The SHA-256 of nothing, as a receiver that read no byte reports it. */
+    static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     /** What a receiver read: the byte count and the SHA-256 in hex, as the kernel peer reports it. */
     record Received(long bytes, String sha256) {
