@@ -85,6 +85,18 @@ public interface TcpConnection extends AutoCloseable {
      */
     void setNoDelay(boolean noDelay);
 
+    /**
+     * Sets R2 for this connection (RFC 9293 §3.8.3, MUST-21): how long the retransmission of data
+     * or a FIN goes on before the connection is given up and {@link CloseReason#TIMED_OUT} is
+     * reported. An interactive application may pass a very long duration (up to
+     * {@code ChronoUnit.FOREVER}) and leave the decision to its user. The default comes from
+     * {@code synack.tcp.user-timeout}, else {@code synack.tcp.r2}.
+     *
+     * @param r2 the limit, positive
+     * @throws IllegalArgumentException if {@code r2} is zero or negative
+     */
+    void setR2(java.time.Duration r2);
+
     /** A snapshot of this connection's counters. */
     ConnectionStatistics statistics();
 }

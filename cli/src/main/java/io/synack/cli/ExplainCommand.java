@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "explain", mixinStandardHelpOptions = true,
         description = {"Run one of the seed's questions as an experiment, with the mechanism and without it.",
             "TOPIC: three-way (why three segments open a connection), four-way (why four close it),",
-            "       time-wait (why wait 2MSL in TIME-WAIT)."})
+            "       time-wait (why wait 2MSL: old duplicates must die),",
+            "       lost-ack (why wait 2MSL: the final ACK may be lost and must be sent again)."})
 final class ExplainCommand implements Callable<Integer> {
 
     /** The experiments. */
@@ -47,7 +48,9 @@ final class ExplainCommand implements Callable<Integer> {
         /** Why four segments close one: each direction closes on its own (half-close). */
         FOUR_WAY("four-way"),
         /** Why TIME-WAIT lasts 2×MSL: old duplicates must die before the 4-tuple is reused. */
-        TIME_WAIT("time-wait");
+        TIME_WAIT("time-wait"),
+        /** Why the active closer lingers at all: the final ACK may be lost, and the peer's FIN comes again. */
+        LOST_ACK("lost-ack");
 
         private final String name;
 
@@ -70,7 +73,7 @@ final class ExplainCommand implements Callable<Integer> {
                     return t;
                 }
             }
-            throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a topic; expected one of: time-wait");
+            throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a topic; expected one of: three-way, four-way, time-wait, lost-ack");
         }
     }
 
@@ -86,7 +89,7 @@ final class ExplainCommand implements Callable<Integer> {
     GlobalOptions global;
 
     @Parameters(index = "0", paramLabel = "TOPIC", converter = TopicConverter.class,
-            description = "What to explain: three-way, four-way or time-wait.")
+            description = "What to explain: three-way, four-way, time-wait or lost-ack.")
     Topic topic;
 
     @Option(names = "--lang", paramLabel = "LANG", defaultValue = "en", description = "en (default) or zh.")
@@ -109,6 +112,7 @@ final class ExplainCommand implements Callable<Integer> {
             case THREE_WAY -> threeWay(out, base, zh);
             case FOUR_WAY -> fourWay(out, base, zh);
             case TIME_WAIT -> timeWait(out, base, zh);
+            case LOST_ACK -> lostAck(out, base, zh);
         };
         out.flush();
         return shown ? 0 : 1;
@@ -132,23 +136,104 @@ final class ExplainCommand implements Callable<Integer> {
         Result with = run(base.withMsl(base.mslNanos() == 0 ? Duration.ofSeconds(30) : Duration.ofNanos(base.mslNanos())));
         Result without = run(base.withMsl(Duration.ZERO));
 
-        out.println(zh ? "== 有 TIME-WAIT（MSL " + with.msl + "）==" : "== with TIME-WAIT (MSL " + with.msl + ") ==");
-        out.print(with.ladder);
-        out.println(with.describe(zh));
-        out.println();
-        out.println(zh ? "== 去掉 TIME-WAIT（synack.tcp.msl=0，不安全）==" : "== without TIME-WAIT (synack.tcp.msl=0: UNSAFE) ==");
-        out.print(without.ladder);
-        out.println(without.describe(zh));
-        out.println();
+        section(out, zh ? "== 有 TIME-WAIT（MSL " + with.msl + "）==" : "== with TIME-WAIT (MSL " + with.msl + ") ==",
+                with.ladder, with.describe(zh));
+        section(out, zh ? "== 去掉 TIME-WAIT（synack.tcp.msl=0，不安全）==" : "== without TIME-WAIT (synack.tcp.msl=0: UNSAFE) ==",
+                without.ladder, without.describe(zh));
         boolean shown = with.received.equals("NEW DATA") && without.received.equals("OLD DATA");
-        out.println(shown
-                ? (zh ? "结论：没有 TIME-WAIT，新连接收到了旧连接的数据（数据被破坏）；有 TIME-WAIT，新连接只能在 2MSL 之后建立，旧报文已被丢弃。"
-                        : "Verdict: without TIME-WAIT the new connection delivered the old connection's bytes as its own "
+        return verdict(out, zh, shown,
+                "没有 TIME-WAIT，新连接收到了旧连接的数据（数据被破坏）；有 TIME-WAIT，新连接只能在 2MSL 之后建立，旧报文已被丢弃。",
+                "without TIME-WAIT the new connection delivered the old connection's bytes as its own "
                                 + "(silent corruption); with TIME-WAIT the 4-tuple could not be reused until 2MSL had passed, "
-                                + "and the old duplicate met TIME-WAIT and was discarded.")
-                : (zh ? "实验没有得到预期结果。" : "The experiment did not show the expected difference: with TIME-WAIT the client read \""
-                        + with.received + "\", without it \"" + without.received + "\"."));
+                                + "and the old duplicate met TIME-WAIT and was discarded.",
+                "with TIME-WAIT the client read \""
+                        + with.received + "\", without it \"" + without.received + "\"");
+    }
+
+    /** What one run of the lost-final-ACK experiment showed. */
+    private record Closing(String ladder, io.synack.api.CloseReason client, io.synack.api.CloseReason server,
+            long serverRetransmissions) {}
+
+    private boolean lostAck(PrintWriter out, EngineConfig base, boolean zh) throws SynackException {
+        out.println(zh
+                ? "为什么 TIME-WAIT 要等 2MSL（理由一）？为了可靠地完成全双工关闭：如果最后一个 ACK 丢失，对方会重传 FIN，"
+                        + "处于 TIME-WAIT 的一方还在，能再次确认它。"
+                : "Why wait in TIME-WAIT (reason 1 of 2MSL)? So that the full-duplex close completes reliably: if the final "
+                        + "ACK is lost, the peer retransmits its FIN (RFC 9293 §3.6), and the side in TIME-WAIT is still there "
+                        + "to acknowledge it again.");
+        out.println(zh
+                ? "实验：客户端先关闭；它对服务器 FIN 的最后一个 ACK 被网络丢弃。"
+                : "Staged: the client closes first; the network drops its final ACK (the one that acknowledges the "
+                        + "server's FIN).");
+        out.println();
+        Closing with = lostFinalAck(base.withMsl(base.mslNanos() == 0 ? Duration.ofSeconds(30)
+                : Duration.ofNanos(base.mslNanos())));
+        Closing without = lostFinalAck(base.withMsl(Duration.ZERO));
+        section(out, zh ? "== 有 TIME-WAIT ==" : "== with TIME-WAIT ==", with.ladder(), closing(zh, with));
+        section(out, zh ? "== 去掉 TIME-WAIT（synack.tcp.msl=0，不安全）==" : "== without TIME-WAIT (synack.tcp.msl=0: UNSAFE) ==",
+                without.ladder(), closing(zh, without));
+        boolean shown = with.server() == io.synack.api.CloseReason.GRACEFUL && with.serverRetransmissions() > 0
+                && without.server() == io.synack.api.CloseReason.RESET;
+        return verdict(out, zh, shown,
+                "没有 TIME-WAIT，服务器重传的 FIN 到达一个已不存在的连接，被 RST 回答，服务器应用得知连接被重置，"
+                        + "尽管所有数据都已送达；有 TIME-WAIT，客户端再次确认 FIN，双方都正常关闭。",
+                "without TIME-WAIT the server's retransmitted FIN reached a connection that no longer "
+                                + "existed and drew an RST, so the server application was told its connection was reset "
+                                + "although everything had been delivered; with TIME-WAIT the client acknowledged the FIN "
+                                + "again and both sides closed gracefully.",
+                "server close: "
+                        + with.server() + " with TIME-WAIT, " + without.server() + " without");
+    }
+
+    /**
+     * Prints the verdict, computed by the caller from the two runs, or what the runs showed instead.
+     *
+     * @return {@code shown}, the command's success
+     */
+    private static boolean verdict(PrintWriter out, boolean zh, boolean shown, String zhVerdict, String enVerdict,
+            String observed) {
+        out.println(shown ? (zh ? "结论：" + zhVerdict : "Verdict: " + enVerdict)
+                : (zh ? "实验没有得到预期结果。" : "The experiment did not show the expected difference (" + observed + ")."));
         return shown;
+    }
+
+    private static String closing(boolean zh, Closing c) {
+        return zh ? "服务器重传 FIN " + c.serverRetransmissions() + " 次；服务器应用看到的关闭：" + c.server()
+                + "；客户端：" + c.client()
+                : "the server retransmitted its FIN " + c.serverRetransmissions() + " time(s); the server application's "
+                        + "close ended " + c.server() + ", the client's " + c.client();
+    }
+
+    private Closing lostFinalAck(EngineConfig config) throws SynackException {
+        boolean[] clientFinSeen = {false};
+        // The client's first segment without data and without FIN after its own FIN: the final ACK.
+        ScriptedRule dropFinalAck = ScriptedRule.drop(segment -> {
+            int flags = segment.get(segment.position() + 13);
+            if ((flags & 0x01) != 0) {
+                clientFinSeen[0] = true;
+                return false;
+            }
+            return clientFinSeen[0] && (flags & 0x04) == 0 && !carriesData(segment);
+        }, "drop the client's final ACK", 1);
+        FaultPlan plain = FaultPlan.builder().delay(DelayDistribution.fixed(Duration.ofMillis(1))).build();
+        FaultModel model = FaultModel.of(plain).withPath(Lab.CLIENT, Lab.SERVER,
+                plain.toBuilder().script(dropFinalAck).build());
+        try (Lab lab = new Lab(1, model, config, config, null)) {
+            TcpListener listener = lab.server().listen(Lab.SERVER_PORT, 8);
+            CompletableFuture<TcpConnection> accepted = listener.acceptAsync().toCompletableFuture();
+            TcpConnection client = lab.await(lab.client().connectAsync(new InetSocketAddress(Lab.SERVER, Lab.SERVER_PORT)),
+                    LIMIT);
+            TcpConnection server = lab.await(accepted, LIMIT);
+            client.close();
+            lab.await(StreamPumps.read(server, Long.MAX_VALUE), LIMIT);
+            server.close();
+            io.synack.api.CloseReason serverReason = lab.await(server.closeFuture(), LIMIT);
+            io.synack.api.CloseReason clientReason = lab.await(client.closeFuture(), LIMIT);
+            long retransmissions = lab.server().statistics().retransmissions();
+            listener.close();
+            lab.runUntilIdle();
+            return new Closing(ladder(lab, lab.trace().entries()), clientReason, serverReason, retransmissions);
+        }
     }
 
     /** What one run of the "why three?" or "why four?" experiment showed. */
@@ -174,14 +259,13 @@ final class ExplainCommand implements Callable<Integer> {
                 : "== with a two-way handshake (synack.tcp.unsafe.two-way-handshake=true: UNSAFE) ==",
                 without.ladder(), accepted(zh, without));
         boolean shown = with.accepted() == 0 && without.accepted() == 1;
-        out.println(shown
-                ? (zh ? "结论：两次握手时，服务器应用接受了一个没有任何客户端请求的连接；三次握手时，客户端用 RST 回答，服务器回到 LISTEN，什么也没保留。"
-                        : "Verdict: with two segments the server application accepted a connection no client asked for; "
+        return verdict(out, zh, shown,
+                "两次握手时，服务器应用接受了一个没有任何客户端请求的连接；三次握手时，客户端用 RST 回答，服务器回到 LISTEN，什么也没保留。",
+                "with two segments the server application accepted a connection no client asked for; "
                                 + "with three, the client answered the server's SYN,ACK with RST and the server went back to "
-                                + "LISTEN holding nothing.")
-                : (zh ? "实验没有得到预期结果。" : "The experiment did not show the expected difference (accepted: "
-                        + with.accepted() + " with three, " + without.accepted() + " with two)."));
-        return shown;
+                                + "LISTEN holding nothing.",
+                "accepted: "
+                        + with.accepted() + " with three, " + without.accepted() + " with two");
     }
 
     private static String accepted(boolean zh, Observed o) {
@@ -250,15 +334,14 @@ final class ExplainCommand implements Callable<Integer> {
                 : "== closing the whole connection on the first FIN (synack.tcp.unsafe.close-on-first-fin=true: UNSAFE) ==",
                 without.ladder(), response(zh, without));
         boolean shown = with.responseBytes() == RESPONSE_BYTES && without.responseBytes() < RESPONSE_BYTES;
-        out.println(shown
-                ? (zh ? "结论：把第一个 FIN 当作关闭整个连接时，服务器的回应被截断（客户端只收到 " + without.responseBytes()
-                        + " 字节）；四次挥手时，客户端收到了全部 " + RESPONSE_BYTES + " 字节。"
-                        : "Verdict: closing the whole connection on the first FIN cut the server's response off (the client "
+        return verdict(out, zh, shown,
+                "把第一个 FIN 当作关闭整个连接时，服务器的回应被截断（客户端只收到 " + without.responseBytes()
+                        + " 字节）；四次挥手时，客户端收到了全部 " + RESPONSE_BYTES + " 字节。",
+                "closing the whole connection on the first FIN cut the server's response off (the client "
                                 + "received " + without.responseBytes() + " bytes); with the four-way close it received all "
-                                + RESPONSE_BYTES + ".")
-                : (zh ? "实验没有得到预期结果。" : "The experiment did not show the expected difference (response bytes: "
-                        + with.responseBytes() + " with four, " + without.responseBytes() + " without)."));
-        return shown;
+                                + RESPONSE_BYTES + ".",
+                "response bytes: "
+                        + with.responseBytes() + " with four, " + without.responseBytes() + " without");
     }
 
     private static final int RESPONSE_BYTES = 65_536;
@@ -295,7 +378,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
     }
 
-    private void section(PrintWriter out, String title, String ladder, String result) {
+    private static void section(PrintWriter out, String title, String ladder, String result) {
         out.println(title);
         out.print(ladder);
         out.println(result);

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -23,6 +24,9 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    GlobalOptions global;
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "100", description = "How many seeds (default ${DEFAULT-VALUE}).")
     int runs;
@@ -43,8 +47,16 @@ final class SimulateCommand implements Callable<Integer> {
             description = "Most bytes each side sends (drawn 0..BYTES per direction; default ${DEFAULT-VALUE}).")
     long maxBytes;
 
+    @Option(names = "--max-loss", paramLabel = "P", defaultValue = "0.3",
+            description = "Highest loss rate of a mix drawn from the seed (default ${DEFAULT-VALUE}).")
+    double maxLoss;
+
+    @Option(names = "--pcap", paramLabel = "FILE",
+            description = "Write every datagram delivered in the run to FILE (pcap, as the receivers saw them); with --runs 1 only.")
+    java.nio.file.Path pcap;
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         if (runs < 1) {
             throw new ParameterException(spec.commandLine(), "--runs must be at least 1, got " + runs);
         }
@@ -56,17 +68,45 @@ final class SimulateCommand implements Callable<Integer> {
         }
         Campaign campaign;
         try {
-            campaign = new Campaign(maxBytes, 8, clients, faults);
+            Campaign.engineConfig(global.overrides());
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--faults: " + e.getMessage());
+            throw new ParameterException(spec.commandLine(), "-s: only synack.tcp.* settings apply: " + e.getMessage());
         }
+        try {
+            campaign = new Campaign(maxBytes, 8, clients, faults, maxLoss, global.overrides());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), (faults != null ? "--faults: " : "") + e.getMessage());
+        }
+        if (pcap != null && runs != 1) {
+            throw new ParameterException(spec.commandLine(), "--pcap needs --runs 1");
+        }
+        io.synack.core.capture.PcapWriter writer = pcap == null ? null
+                : new io.synack.core.capture.PcapWriter(pcap, io.synack.core.capture.PcapWriter.Options.DEFAULT
+                        .withFates(io.synack.spi.DatagramFate.DELIVERED));
+        if (writer != null) {
+            campaign.recordingTo(writer);
+        }
+        try {
+            return run(campaign);
+        } finally {
+            if (writer != null) {
+                writer.close();
+            }
+        }
+    }
+
+    private int run(Campaign campaign) {
         PrintWriter out = spec.commandLine().getOut();
         long first = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000_000L);
         out.printf("synack simulate: %d runs from seed %d%n", runs, first);
         out.flush();
         int failed = 0;
+        int gaveUp = 0;
+        Campaign.SynCounts syns = Campaign.SynCounts.NONE;
         for (int i = 0; i < runs; i++) {
             Campaign.Result result = campaign.run(first + i);
+            syns = syns.plus(result.syns());
+            gaveUp += result.gaveUp();
             if (!result.passed()) {
                 failed++;
                 out.printf("FAIL seed %d (%d clients, %s): %s%n  replay: %s%n", result.seed(), result.clients(),
@@ -74,6 +114,9 @@ final class SimulateCommand implements Callable<Integer> {
                 out.flush();
             }
         }
+        out.printf("old SYNs handed to the server: %d duplicates, %d after ESTABLISHED, %d older than MSL; "
+                + "applications that gave up on a failed peer: %d%n", syns.duplicates(), syns.afterEstablished(),
+                syns.olderThanMsl(), gaveUp);
         out.printf("%d passed, %d failed%n", runs - failed, failed);
         out.flush();
         return failed == 0 ? 0 : 1;

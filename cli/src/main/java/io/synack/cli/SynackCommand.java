@@ -14,6 +14,6 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "A user-space TCP connection engine: run, see and test TCP's handshake, teardown and byte stream.",
         subcommands = {DemoCommand.class, ExplainCommand.class, SimulateCommand.class, ConnectCommand.class,
-                ListenCommand.class, TraceCommand.class, TransportsCommand.class, ConfigCommand.class})
+                ListenCommand.class, TraceCommand.class, ScriptCommand.class, TransportsCommand.class, ConfigCommand.class})
 public final class SynackCommand {
 }

@@ -48,6 +48,20 @@ class ExplainCommandTest {
     }
 
     @Test
+    void lostAckShowsTheServerResetOnlyWithoutTimeWait(QuarkusMainLauncher launcher) {
+        LaunchResult result = launcher.launch("explain", "lost-ack", "--no-color");
+        assertEquals(0, result.exitCode(), result.getOutput() + result.getErrorOutput());
+        String out = result.getOutput();
+        // Measured from the two runs: the FIN came again both times; only TIME-WAIT answered it with an ACK.
+        assertTrue(out.contains("the server retransmitted its FIN 1 time(s); the server application's close ended "
+                + "GRACEFUL, the client's GRACEFUL"), out);
+        assertTrue(out.contains("the server retransmitted its FIN 1 time(s); the server application's close ended "
+                + "RESET, the client's GRACEFUL"), out);
+        assertTrue(out.lines().anyMatch(l -> l.contains("[R] seq 2") && l.contains("|--")), "the client answers RST: " + out);
+        assertTrue(out.contains("Verdict: without TIME-WAIT the server's retransmitted FIN reached a connection"), out);
+    }
+
+    @Test
     void chineseExplanations(QuarkusMainLauncher launcher) {
         LaunchResult result = launcher.launch("explain", "time-wait", "--lang", "zh", "--no-color");
         assertEquals(0, result.exitCode());

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 @QuarkusMainTest
 class SimulateCommandTest {
@@ -28,6 +31,37 @@ class SimulateCommandTest {
         LaunchResult result = launcher.launch("simulate", "--runs", "1", "--faults", "loss=banana");
         assertEquals(2, result.exitCode(), result.getOutput() + result.getErrorOutput());
         assertTrue(result.getErrorOutput().contains("--faults"), result.getErrorOutput());
+    }
+
+    @Test
+    void engineSettingsApplyAndTheReplayRepeatsThem(QuarkusMainLauncher launcher) {
+        // The unsafe close-on-first-fin loses the data of the side that waits for the peer's FIN.
+        LaunchResult result = launcher.launch("simulate", "--runs", "5", "--seed", "1", "--clients", "1",
+                "--faults", "none", "--max-bytes", "4096", "-s", "synack.tcp.unsafe.close-on-first-fin=true");
+        assertEquals(1, result.exitCode(), result.getOutput());
+        assertTrue(result.getOutput().contains("invariant 1"), result.getOutput());
+        assertTrue(result.getOutput().contains("  replay: ./synack simulate --runs 1 --seed ")
+                && result.getOutput().contains(" --max-bytes 4096 -s synack.tcp.unsafe.close-on-first-fin=true"),
+                result.getOutput());
+    }
+
+    @Test
+    void onlyEngineSettingsAreAccepted(QuarkusMainLauncher launcher) {
+        LaunchResult result = launcher.launch("simulate", "--runs", "1", "-s", "synack.loopback.loss=0.1");
+        assertEquals(2, result.exitCode(), result.getOutput() + result.getErrorOutput());
+        assertTrue(result.getErrorOutput().contains("synack.loopback.loss"), result.getErrorOutput());
+    }
+
+    @Test
+    void pcapWritesTheRunsDatagrams(QuarkusMainLauncher launcher, @TempDir Path dir) throws Exception {
+        Path pcap = dir.resolve("run.pcap");
+        LaunchResult result = launcher.launch("simulate", "--runs", "1", "--seed", "3", "--clients", "1",
+                "--faults", "none", "--max-bytes", "1000", "--pcap", pcap.toString());
+        assertEquals(0, result.exitCode(), result.getOutput() + result.getErrorOutput());
+        byte[] bytes = Files.readAllBytes(pcap);
+        // pcap header (24 bytes), then at least a handshake, data and teardown, 16-byte record headers
+        assertTrue(bytes.length > 24 + 7 * (16 + 40), "only " + bytes.length + " bytes");
+        assertEquals(2, launcher.launch("simulate", "--runs", "2", "--pcap", pcap.toString()).exitCode());
     }
 
     @Test

@@ -8,25 +8,33 @@ import io.synack.api.TcpConnection;
 import io.synack.api.TcpListener;
 import io.synack.api.TcpStack;
 import io.synack.api.TcpState;
+import io.synack.core.config.ConfigurationLoader;
 import io.synack.core.driver.Simulation;
 import io.synack.core.engine.EngineConfig;
+import io.synack.core.engine.EngineSettings;
 import io.synack.core.engine.TcpEngine;
+import io.synack.spi.DatagramFate;
+import io.synack.spi.DatagramRecorder;
 import io.synack.transport.loopback.FaultModel;
 import io.synack.transport.loopback.LoopbackNetwork;
 import io.synack.transport.loopback.LoopbackTransportFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiPredicate;
 
 /**
  * One run of the simulation campaign (issue 5): for one seed, a server stack and several client
@@ -46,16 +54,32 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Campaign {
 
-    /** The most virtual time every connection may take to finish. */
-    public static final Duration TIME_BOUND = Duration.ofMinutes(30);
+    /**
+     * The most virtual time every connection may take to finish: four times R2 (15 min, Linux
+     * tcp_retries2). R2 counts from the first retransmission of the oldest unacknowledged segment,
+     * so a connection that makes progress only now and then may legitimately take several R2
+     * periods: seed 2677 (4 KiB) got one segment through after 13 minutes of a Gilbert–Elliott
+     * burst and timed out on the next one 15 minutes later, at 28 minutes.
+     */
+    public static final Duration TIME_BOUND = Duration.ofHours(1);
     /** The server's port. */
     static final int PORT = 80;
+
+    /**
+     * How long an application keeps waiting on a connection after its peer's application was told
+     * the connection failed (reset, timed out, aborted, refused). See {@link #giveUp}.
+     */
+    static final Duration APP_GIVE_UP = Duration.ofMinutes(2);
 
     private final long maxBytes;
     private final int maxClients;
     private final String faults;
     private final int clientsOverride;
     private final double maxLoss;
+    private final Map<String, String> engineSettings;
+    private final EngineConfig config;
+    private BiPredicate<TcpState, TcpState> transitions = TransitionTable::allows;
+    private DatagramRecorder recorder = DatagramRecorder.NONE;
 
     /** The CLI's default transfer bound per direction. */
     public static final long DEFAULT_MAX_BYTES = 256 * 1024;
@@ -80,7 +104,27 @@ public final class Campaign {
      * @param maxLoss the highest loss rate of a drawn mix
      */
     public Campaign(long maxBytes, int maxClients, int clients, String faults, double maxLoss) {
+        this(maxBytes, maxClients, clients, faults, maxLoss, Map.of());
+    }
+
+    /**
+     * @param maxBytes the most bytes one side sends (drawn 0..maxBytes per direction)
+     * @param maxClients the most concurrent clients drawn from the seed (1..maxClients)
+     * @param clients a fixed client count, or 0 to draw it
+     * @param faults a fixed fault spec, or null to draw a mix from the seed
+     * @param maxLoss the highest loss rate of a drawn mix
+     * @param engineSettings {@code synack.tcp.*} keys and values every stack uses (e.g. the unsafe
+     *     experiments, to show that the invariants catch them); validated like the CLI's {@code -s}
+     * @throws IllegalArgumentException naming a bad key or value
+     */
+    public Campaign(long maxBytes, int maxClients, int clients, String faults, double maxLoss,
+            Map<String, String> engineSettings) {
+        if (!(maxLoss >= 0 && maxLoss <= 1)) {
+            throw new IllegalArgumentException("the maximum loss must be from 0 to 1, not " + maxLoss);
+        }
         this.maxLoss = maxLoss;
+        this.engineSettings = Collections.unmodifiableMap(new LinkedHashMap<>(engineSettings));
+        this.config = engineConfig(this.engineSettings);
         if (maxBytes < 0 || maxClients < 1 || clients < 0 || clients > 200) {
             throw new IllegalArgumentException("bytes must be >= 0, clients 1..200");
         }
@@ -93,11 +137,83 @@ public final class Campaign {
         }
     }
 
-    /** The outcome of one run: its seed, the fault mix, and each invariant violation found. */
-    public record Result(long seed, String faults, int clients, List<String> violations, String replay) {
+    /**
+     * Checks invariant 4 against another table (tests: a table without an edge every run takes
+     * shows that each transition really goes through the check; no engine setting makes the engine
+     * leave RFC 9293's diagram).
+     *
+     * @param allowed the transitions allowed
+     * @return this
+     */
+    Campaign checkingTransitionsWith(BiPredicate<TcpState, TcpState> allowed) {
+        this.transitions = allowed;
+        return this;
+    }
+
+    /**
+     * Also hands every datagram record of the following runs to {@code extra} (e.g. a
+     * {@code PcapWriter} to look at a replayed run in Wireshark).
+     *
+     * @param extra the recorder
+     * @return this
+     */
+    public Campaign recordingTo(DatagramRecorder extra) {
+        this.recorder = java.util.Objects.requireNonNull(extra);
+        return this;
+    }
+
+    /**
+     * Reads {@code synack.tcp.*} settings the way the CLI's {@code -s} does (so a bad key or value
+     * is named with what is allowed), on top of the built-in defaults only.
+     *
+     * @param settings keys and values
+     * @return the engine configuration
+     * @throws IllegalArgumentException naming the bad key or value
+     */
+    public static EngineConfig engineConfig(Map<String, String> settings) {
+        if (settings.isEmpty()) {
+            return EngineConfig.defaults();
+        }
+        ConfigurationLoader loader = new ConfigurationLoader().declare(EngineSettings.all())
+                .environment(Map.of()).systemProperties(Map.of());
+        settings.forEach((k, v) -> loader.set(k, v, "simulate -s"));
+        try {
+            return EngineConfig.from(loader.load());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The outcome of one run: its seed, the fault mix, each invariant violation found, what
+     * invariant 3 had to face, and how often an application gave up on a dead peer.
+     */
+    public record Result(long seed, String faults, int clients, List<String> violations, String replay,
+            SynCounts syns, int gaveUp) {
         /** Whether every invariant held. */
         public boolean passed() {
             return violations.isEmpty();
+        }
+    }
+
+    /**
+     * The old and duplicate SYNs (no ACK bit) the server's stack was handed in one run: invariant 3
+     * means something only when they occur.
+     *
+     * @param duplicates SYNs delivered again with the same 4-tuple and sequence number (a network
+     *     duplicate, or an original overtaken by its retransmission)
+     * @param afterEstablished SYNs delivered after the server's connection with that 4-tuple had
+     *     become ESTABLISHED (or had already ended): stale
+     * @param olderThanMsl SYNs delivered more than MSL after that SYN was first sent
+     */
+    public record SynCounts(int duplicates, int afterEstablished, int olderThanMsl) {
+        /** No old SYN at all. */
+        public static final SynCounts NONE = new SynCounts(0, 0, 0);
+
+        /** The sum of two counts. */
+        public SynCounts plus(SynCounts o) {
+            return new SynCounts(duplicates + o.duplicates, afterEstablished + o.afterEstablished,
+                    olderThanMsl + o.olderThanMsl);
         }
     }
 
@@ -114,8 +230,20 @@ public final class Campaign {
                 + (clients == 0 ? "" : " --clients " + clients);
     }
 
+    /** The command that replays one run of this campaign (with its byte bound and engine settings). */
+    private String replayCommand(long seed, String mix) {
+        StringBuilder s = new StringBuilder(replayCommand(seed,
+                faults != null || maxLoss != DEFAULT_MAX_LOSS ? mix : null, clientsOverride));
+        if (maxBytes != DEFAULT_MAX_BYTES) {
+            s.append(" --max-bytes ").append(maxBytes);
+        }
+        engineSettings.forEach((k, v) -> s.append(" -s ").append(k).append('=').append(v));
+        return s.toString();
+    }
+
     /**
-     * A random fault mix: loss up to 30 %, duplication, reordering, a delay range and corruption.
+     * A random fault mix: loss up to 30 %, duplication, reordering, a delay range and corruption,
+     * and in some seeds bursty loss, a long-tail delay, a stale SYN, a partition or a rate limit.
      *
      * @param seed the run's seed
      * @return the mix in {@link FaultModel#parse} form
@@ -125,7 +253,22 @@ public final class Campaign {
     }
 
     /**
-     * A random fault mix with loss up to {@code maxLoss}.
+     * A random fault mix with loss up to {@code maxLoss}. Every mix has independent loss (none in
+     * a fifth of the seeds), duplication, reordering, a per-datagram delay and corruption, each
+     * present in two thirds of the seeds; on top of that, independently:
+     * <ul>
+     *   <li>a quarter: bursty Gilbert–Elliott loss ({@code burst=P:R}, bursts of 1/R datagrams on
+     *       average), the independent loss reduced so that the mean loss stays under
+     *       {@code maxLoss};</li>
+     *   <li>a fifth: a Pareto long-tail delay instead of the uniform one, capped at 2 minutes, so
+     *       that a few datagrams linger beyond MSL (30 s) — "the request that lingers in the
+     *       network";</li>
+     *   <li>a sixth: the first SYN of each path (SYN or SYN,ACK) held 31 to 90 s, beyond MSL: the
+     *       retransmission opens the connection and the original arrives as an old duplicate,
+     *       mostly after the connection ended (invariant 3);</li>
+     *   <li>an eighth: a partition opened in the first 5 s and healed 1 to 20 s later;</li>
+     *   <li>an eighth: a link rate of 64 KiB/s to 8 MiB/s.</li>
+     * </ul>
      *
      * @param seed the run's seed
      * @param maxLoss the highest loss rate (0 for none)
@@ -139,8 +282,32 @@ public final class Campaign {
         double corrupt = r.nextInt(3) == 0 ? 0 : r.nextDouble(0.02);
         int lo = 1 + r.nextInt(20);
         int hi = lo + r.nextInt(200);
-        return String.format(Locale.ROOT, "loss=%.3f,dup=%.3f,reorder=%.3f,delay=%dms..%dms,corrupt=%.3f",
-                loss, dup, reorder, lo, hi, corrupt);
+        StringBuilder mix = new StringBuilder();
+        // The extras draw from their own stream so that the base mix of a seed stays as it was.
+        SplittableRandom x = new SplittableRandom(Simulation.deriveSeed(seed, "campaign-faults-extra"));
+        if (x.nextInt(4) == 0 && maxLoss > 0) {
+            double p = 0.002 + x.nextDouble(0.03);
+            double rr = 0.2 + x.nextDouble(0.5);
+            double mean = p / (p + rr); // stationary share of the BAD state, where every datagram is lost
+            loss = Math.max(0, Math.min(loss, maxLoss - mean));
+            mix.append(String.format(Locale.ROOT, ",burst=%.4f:%.3f", p, rr));
+        }
+        String delay = String.format(Locale.ROOT, "%dms..%dms", lo, hi);
+        if (x.nextInt(5) == 0) {
+            delay = String.format(Locale.ROOT, "pareto:%dms:%.2f:2m", 1 + x.nextInt(10), 0.6 + x.nextDouble(0.9));
+        }
+        if (x.nextInt(6) == 0) {
+            mix.append(",hold=SYN@").append(31 + x.nextInt(60)).append('s');
+        }
+        if (x.nextInt(8) == 0) {
+            int from = x.nextInt(5000);
+            mix.append(",partition=").append(from).append("ms..").append(from + 1000 + x.nextInt(19_000)).append("ms");
+        }
+        if (x.nextInt(8) == 0) {
+            mix.append(",rate=").append(64 << x.nextInt(8)).append("KiB");
+        }
+        return String.format(Locale.ROOT, "loss=%.3f,dup=%.3f,reorder=%.3f,delay=%s,corrupt=%.3f",
+                loss, dup, reorder, delay, corrupt) + mix;
     }
 
     /** What one client connection's two applications do, drawn from the seed. */
@@ -153,6 +320,7 @@ public final class Campaign {
         CompletableFuture<StreamPumps.Received> read;
         boolean aborted;
         boolean closed;
+        boolean gaveUp;
 
         boolean done() {
             return aborted || closed;
@@ -195,24 +363,78 @@ public final class Campaign {
         List<String> violations = new ArrayList<>();
         FaultModel model = FaultModel.parse(mix);
         LoopbackNetwork network = new LoopbackNetwork();
-        EngineConfig config = EngineConfig.defaults();
+        SynWatch syns = new SynWatch(address(1), config.mslNanos());
+        DatagramRecorder extra = recorder;
+        network.recorder((t, src, dst, segment, fate, detail) -> {
+            syns.record(t, src, dst, segment.duplicate(), fate, detail);
+            extra.record(t, src, dst, segment, fate, detail);
+        });
+        int[] gaveUp = {0};
         Simulation sim = Simulation.create(seed, s -> new LoopbackTransportFactory(network, model, s),
                 (address, engineSeed) -> TcpEngine.create(address, config, new SplittableRandom(engineSeed)));
         try {
-            runIn(sim, seed, r, clients, violations);
+            gaveUp[0] = runIn(sim, seed, r, clients, violations, syns);
         } catch (SynackException | RuntimeException e) {
             violations.add("run crashed: " + e);
         } finally {
             sim.close();
         }
         // The replay names the mix whenever the CLI would not draw the same one from the seed.
-        String replay = replayCommand(seed, faults != null || maxLoss != DEFAULT_MAX_LOSS ? mix : null, clientsOverride)
-                + (maxBytes == DEFAULT_MAX_BYTES ? "" : " --max-bytes " + maxBytes);
-        return new Result(seed, mix, clients, List.copyOf(violations), replay);
+        return new Result(seed, mix, clients, List.copyOf(violations), replayCommand(seed, mix), syns.counts(),
+                gaveUp[0]);
     }
 
-    private void runIn(Simulation sim, long seed, SplittableRandom r, int clients, List<String> violations)
-            throws SynackException {
+    /**
+     * Counts the old and duplicate SYNs handed to the server's stack, from the network's records
+     * (first record of a SYN = when it was sent, {@code DELIVERED} = when the stack got it).
+     */
+    private static final class SynWatch {
+        private final InetAddress server;
+        private final long mslNanos;
+        private final Map<SynKey, Long> firstSeen = new HashMap<>();
+        private final Map<SynKey, Integer> delivered = new HashMap<>();
+        /** Server-side 4-tuples (client address and port) that became ESTABLISHED. */
+        final Set<InetSocketAddress> established = new java.util.HashSet<>();
+        private int duplicates;
+        private int afterEstablished;
+        private int olderThanMsl;
+
+        private record SynKey(InetAddress client, int port, int seq) {}
+
+        SynWatch(InetAddress server, long mslNanos) {
+            this.server = server;
+            this.mslNanos = mslNanos;
+        }
+
+        void record(long now, InetAddress source, InetAddress destination, ByteBuffer segment, DatagramFate fate,
+                String detail) {
+            int p = segment.position();
+            if (!destination.equals(server) || segment.remaining() < 20 || (segment.get(p + 13) & 0x12) != 0x02) {
+                return; // only SYN without ACK (RFC 9293 §3.1 flags byte), towards the server
+            }
+            SynKey key = new SynKey(source, segment.getShort(p) & 0xffff, segment.getInt(p + 4));
+            firstSeen.putIfAbsent(key, now);
+            if (fate != DatagramFate.DELIVERED) {
+                return;
+            }
+            if (delivered.merge(key, 1, Integer::sum) > 1) {
+                duplicates++;
+            }
+            if (established.contains(new InetSocketAddress(source, key.port()))) {
+                afterEstablished++;
+            }
+            if (now - firstSeen.get(key) > mslNanos) {
+                olderThanMsl++;
+            }
+        }
+
+        SynCounts counts() {
+            return new SynCounts(duplicates, afterEstablished, olderThanMsl);
+        }
+    }
+
+    private int runIn(Simulation sim, long seed, SplittableRandom r, int clients, List<String> violations,
+            SynWatch syns) throws SynackException {
         InetAddress serverAddress = address(1);
         TcpStack server = sim.addStack(serverAddress);
         List<TcpStack> stacks = new ArrayList<>();
@@ -236,29 +458,32 @@ public final class Campaign {
             boolean isServer = stack == server;
             stack.addEventListener(event -> {
                 if (event instanceof ConnectionEvent.StateChanged s) {
-                    if (!TransitionTable.allows(s.from(), s.to())) {
+                    if (!transitions.test(s.from(), s.to())) {
                         violations.add("invariant 4 (RFC 9293 state diagram): " + s.connection() + " went "
                                 + s.from() + " -> " + s.to() + " (" + s.cause() + ") at " + s.timeNanos() + " ns");
                     }
                     if (isServer && s.to() == TcpState.ESTABLISHED) {
                         serverEstablished.merge(s.connection(), 1, Integer::sum);
+                        syns.established.add(s.connection().remote());
                     }
                 }
             });
         }
         TcpListener listener = server.listen(PORT, 128);
         List<TcpConnection> accepted = new ArrayList<>();
-        acceptLoop(listener, accepted, byClient, seed, violations);
+        acceptLoop(sim, listener, accepted, byClient, seed, violations);
         for (int i = 0; i < clients; i++) {
             Pair pair = pairs.get(i);
             stacks.get(i + 1).connectAsync(new InetSocketAddress(serverAddress, PORT)).whenComplete((c, failure) -> {
                 pair.connectDone = true;
                 if (failure != null) {
                     pair.connectFailure = failure;
+                    peerFailed(sim, pair.server);
                     return;
                 }
                 pair.client.connection = c;
                 start(pair.client, c, seed, pair.index, pair.plan.c2s, pair.plan.clientEarly, pair.plan.aborter == 1);
+                watchForFailure(sim, c, pair.server);
             });
         }
         boolean finished = sim.runUntil(() -> pairs.stream().allMatch(Pair::done), TIME_BOUND);
@@ -336,10 +561,66 @@ public final class Campaign {
                 }
             });
         }
+        int gaveUp = 0;
+        for (Pair p : pairs) {
+            gaveUp += (p.client.gaveUp ? 1 : 0) + (p.server.gaveUp ? 1 : 0);
+        }
+        return gaveUp;
     }
 
-    private void acceptLoop(TcpListener listener, List<TcpConnection> accepted, Map<InetAddress, Pair> byClient,
-            long seed, List<String> violations) {
+    private static final Set<CloseReason> FAILURES = EnumSet.of(CloseReason.RESET, CloseReason.TIMED_OUT,
+            CloseReason.ABORTED, CloseReason.REFUSED);
+
+    /** Whether the connection ended with a failure its application was told of. */
+    private static boolean failed(TcpConnection c) {
+        CompletableFuture<CloseReason> reason = c.closeFuture().toCompletableFuture();
+        return reason.isDone() && FAILURES.contains(reason.getNow(null));
+    }
+
+    /** When {@code c} ends with a failure, the application on the other side eventually gives up. */
+    private static void watchForFailure(Simulation sim, TcpConnection c, Side other) {
+        c.closeFuture().thenAccept(reason -> {
+            if (FAILURES.contains(reason)) {
+                peerFailed(sim, other);
+            }
+        });
+    }
+
+    private static void peerFailed(Simulation sim, Side side) {
+        sim.scheduler().schedule(sim.now() + APP_GIVE_UP.toNanos(), () -> giveUp(side));
+    }
+
+    /**
+     * The application gives up on a connection whose peer failed {@link #APP_GIVE_UP} ago, if it is
+     * still waiting on it. This is the campaign application's doing, not the engine's, and it is
+     * needed: when one side gives up (R2 timeout, RFC 9293 §3.8.3; Linux sends no RST then) or
+     * aborts with an RST that is lost, the other side may have nothing left to send — in FIN-WAIT-2
+     * after a mere half-close (shutdownOutput), or in ESTABLISHED waiting to read — and nothing on the
+     * wire will ever tell it (a half-open connection, §3.5.1). Linux keeps such a connection forever
+     * too (tcp_fin_timeout only applies to an orphaned, i.e. fully closed, socket, and keepalive is
+     * off by default), so a real application needs a read timeout. In FIN-WAIT-2 it closes, and then
+     * the engine's FIN-WAIT-2 timeout (synack.tcp.fin-timeout, Linux tcp_fin_timeout) must end the
+     * connection and report TIMED_OUT to the reader (invariants 1 and 2 check that); anywhere else
+     * it aborts. The campaign knows that the peer failed; only then does the application give up,
+     * so that an engine stall between two live peers still fails invariant 2.
+     */
+    private static void giveUp(Side side) {
+        TcpConnection c = side.connection;
+        if (c == null || side.done() || c.state() == TcpState.CLOSED) {
+            return;
+        }
+        side.gaveUp = true;
+        if (c.state() == TcpState.FIN_WAIT_2) {
+            side.closed = true;
+            c.close();
+        } else {
+            side.aborted = true;
+            c.abort();
+        }
+    }
+
+    private void acceptLoop(Simulation sim, TcpListener listener, List<TcpConnection> accepted,
+            Map<InetAddress, Pair> byClient, long seed, List<String> violations) {
         listener.acceptAsync().whenComplete((c, failure) -> {
             if (failure != null) {
                 return; // the listener closed at the end of the run
@@ -352,8 +633,12 @@ public final class Campaign {
             } else {
                 p.server.connection = c;
                 start(p.server, c, seed, p.index, p.plan.s2c, p.plan.serverEarly, p.plan.aborter == 2);
+                watchForFailure(sim, c, p.client);
+                if (p.connectFailure != null || (p.client.connection != null && failed(p.client.connection))) {
+                    peerFailed(sim, p.server); // accepted after the client already gave up
+                }
             }
-            acceptLoop(listener, accepted, byClient, seed, violations);
+            acceptLoop(sim, listener, accepted, byClient, seed, violations);
         });
     }
 
@@ -451,7 +736,8 @@ public final class Campaign {
         return side.connection.state() + " [sent " + st.bytesSent() + " B, received " + st.bytesReceived()
                 + " B, retransmissions " + st.retransmissions() + ", snd.wnd " + st.sendWindow() + ", rcv.wnd "
                 + st.receiveWindow() + ", written " + (side.written != null && side.written.isDone()) + ", read "
-                + (side.read != null && side.read.isDone()) + "]";
+                + (side.read != null && side.read.isDone()) + (side.gaveUp ? ", gave up" : "")
+                + ", close reason " + side.connection.closeFuture().toCompletableFuture().getNow(null) + "]";
     }
 
     private static long streamSeed(long seed, int index, int direction) {

@@ -194,6 +194,28 @@ final class DrivenConnection implements TcpConnection, StackDriver.Waiter {
         });
     }
 
+    @Override
+    public void setR2(java.time.Duration r2) {
+        long nanos = r2.isNegative() || r2.isZero() ? -1 : saturatedNanos(r2);
+        if (nanos <= 0) {
+            throw new IllegalArgumentException("R2 must be positive: " + r2);
+        }
+        perform((engine, now) -> {
+            if (handle >= 0) {
+                engine.setR2(handle, nanos);
+            }
+            return null;
+        });
+    }
+
+    private static long saturatedNanos(java.time.Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /**
      * {@inheritDoc} Once the connection is CLOSED the engine has forgotten it: the last snapshot
      * taken before that is returned.

@@ -236,7 +236,7 @@ public final class StackDriver {
         if (reason != null) {
             engine.handleMalformed(reason);
         } else {
-            engine.handleSegment(source, received, now);
+            engine.handleSegment(source, destination, received, now);
         }
         drain();
     }

@@ -30,6 +30,8 @@ public final class DropReason {
     public static final String SYN_IN_WINDOW = "syn-in-synchronized-state";
     /** A challenge ACK suppressed by the rate limit (RFC 5961 §7). */
     public static final String CHALLENGE_ACK_LIMITED = "challenge-ack-rate-limited";
+    /** A segment addressed to a multicast or broadcast address (MUST-57). */
+    public static final String NOT_UNICAST = "not-unicast";
     /** A SYN from a multicast or unspecified source address. */
     public static final String BAD_ADDRESS = "bad-address";
     /** Data arriving after the application closed the receiving direction (answered by RST, as Linux). */

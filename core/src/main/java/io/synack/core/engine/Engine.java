@@ -40,6 +40,18 @@ public interface Engine {
     void handleSegment(InetAddress remote, Segment segment, long now);
 
     /**
+     * SEGMENT ARRIVES with the datagram's IP destination, as a transport delivers it: a segment
+     * addressed to a broadcast or multicast address is discarded (MUST-57), anything else goes on
+     * to {@link #handleSegment(InetAddress, Segment, long)}.
+     *
+     * @param remote the IP source address
+     * @param destination the IP destination address
+     * @param segment the decoded segment (its payload valid only during this call)
+     * @param now current time
+     */
+    void handleSegment(InetAddress remote, InetAddress destination, Segment segment, long now);
+
+    /**
      * A datagram that could not be decoded: counted under {@code reason} and otherwise ignored.
      *
      * @param reason the drop reason key, e.g. {@code bad-checksum}
@@ -146,6 +158,17 @@ public interface Engine {
      * @param noDelay true disables Nagle
      */
     void setNoDelay(int connection, boolean noDelay);
+
+    /**
+     * Sets R2 for one connection (RFC 9293 §3.8.3, MUST-21): how long retransmissions of data or
+     * a FIN go on before the connection is given up. Overrides {@code synack.tcp.r2} and
+     * {@code synack.tcp.user-timeout} for this connection; {@link Long#MAX_VALUE} means "never"
+     * (the interactive application of MUST-21 that leaves the decision to its user).
+     *
+     * @param connection the handle
+     * @param r2Nanos the limit in nanoseconds, positive
+     */
+    void setR2(int connection, long r2Nanos);
 
     // ---- queries --------------------------------------------------------------------------------
 

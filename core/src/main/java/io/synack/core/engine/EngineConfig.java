@@ -28,6 +28,11 @@ import java.time.Duration;
  * @param ephemeralHigh highest ephemeral port
  * @param unsafeTwoWayHandshake UNSAFE: passive opens are ESTABLISHED on sending SYN,ACK
  * @param unsafeCloseOnFirstFin UNSAFE: a received FIN closes both directions
+ * @param windowScaling offer the RFC 7323 window scale option
+ * @param sack offer RFC 2018 SACK-permitted (and send SACK blocks when the peer offered it too)
+ * @param timestamps offer the RFC 7323 timestamps option
+ * @param delayedAck delay ACKs of in-order data (RFC 9293 §3.8.6.3)
+ * @param delayedAckTimeoutNanos longest ACK delay (MUST-40: below 0.5 s)
  */
 public record EngineConfig(
         long mslNanos,
@@ -50,7 +55,12 @@ public record EngineConfig(
         int ephemeralLow,
         int ephemeralHigh,
         boolean unsafeTwoWayHandshake,
-        boolean unsafeCloseOnFirstFin) {
+        boolean unsafeCloseOnFirstFin,
+        boolean windowScaling,
+        boolean sack,
+        boolean timestamps,
+        boolean delayedAck,
+        long delayedAckTimeoutNanos) {
 
     /** Checks the relations between values that single settings cannot check. */
     public EngineConfig {
@@ -107,7 +117,12 @@ public record EngineConfig(
                     s.get(EngineSettings.EPHEMERAL_LOW),
                     s.get(EngineSettings.EPHEMERAL_HIGH),
                     s.get(EngineSettings.UNSAFE_TWO_WAY_HANDSHAKE),
-                    s.get(EngineSettings.UNSAFE_CLOSE_ON_FIRST_FIN));
+                    s.get(EngineSettings.UNSAFE_CLOSE_ON_FIRST_FIN),
+                    s.get(EngineSettings.WINDOW_SCALING),
+                    s.get(EngineSettings.SACK),
+                    s.get(EngineSettings.TIMESTAMPS),
+                    s.get(EngineSettings.DELAYED_ACK),
+                    s.get(EngineSettings.DELAYED_ACK_TIMEOUT).toNanos());
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigurationException(e.getMessage());
         }
@@ -118,7 +133,8 @@ public record EngineConfig(
         return new EngineConfig(msl.toNanos(), rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
                 r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, rfc1337, challengeAckLimit, mss, sendBuffer,
                 receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh, unsafeTwoWayHandshake,
-                unsafeCloseOnFirstFin);
+                unsafeCloseOnFirstFin, windowScaling, sack, timestamps, delayedAck,
+                delayedAckTimeoutNanos);
     }
 
     /** A copy with RFC 1337 protection switched. */
@@ -126,7 +142,8 @@ public record EngineConfig(
         return new EngineConfig(mslNanos, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
                 r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, on, challengeAckLimit, mss, sendBuffer,
                 receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh, unsafeTwoWayHandshake,
-                unsafeCloseOnFirstFin);
+                unsafeCloseOnFirstFin, windowScaling, sack, timestamps, delayedAck,
+                delayedAckTimeoutNanos);
     }
 
     /** A copy with another challenge-ACK limit. */
@@ -134,7 +151,8 @@ public record EngineConfig(
         return new EngineConfig(mslNanos, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
                 r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, rfc1337, limit, mss, sendBuffer,
                 receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh, unsafeTwoWayHandshake,
-                unsafeCloseOnFirstFin);
+                unsafeCloseOnFirstFin, windowScaling, sack, timestamps, delayedAck,
+                delayedAckTimeoutNanos);
     }
 
     /** A copy with other buffer sizes. */
@@ -142,7 +160,8 @@ public record EngineConfig(
         return new EngineConfig(mslNanos, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
                 r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, rfc1337, challengeAckLimit, mss, send,
                 receive, noDelay, isnSecret, ephemeralLow, ephemeralHigh, unsafeTwoWayHandshake,
-                unsafeCloseOnFirstFin);
+                unsafeCloseOnFirstFin, windowScaling, sack, timestamps, delayedAck,
+                delayedAckTimeoutNanos);
     }
 
     /** A copy with another user timeout (0 = none). */
@@ -150,13 +169,34 @@ public record EngineConfig(
         return new EngineConfig(mslNanos, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
                 r1, r2Nanos, finTimeoutNanos, timeout.toNanos(), rfc1337, challengeAckLimit, mss, sendBuffer,
                 receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh, unsafeTwoWayHandshake,
-                unsafeCloseOnFirstFin);
+                unsafeCloseOnFirstFin, windowScaling, sack, timestamps, delayedAck,
+                delayedAckTimeoutNanos);
     }
 
     /** A copy with the unsafe experiment switches set (the seed's "why three?" and "why four?"). */
     public EngineConfig withUnsafe(boolean twoWayHandshake, boolean closeOnFirstFin) {
         return new EngineConfig(mslNanos, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
                 r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, rfc1337, challengeAckLimit, mss, sendBuffer,
-                receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh, twoWayHandshake, closeOnFirstFin);
+                receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh, twoWayHandshake, closeOnFirstFin, windowScaling, sack, timestamps, delayedAck,
+                delayedAckTimeoutNanos);
+    }
+
+    /**
+     * A copy with the RFC 7323 / RFC 2018 options switched (all off gives the RFC 9293 baseline:
+     * MSS only, windows of at most 65535).
+     */
+    public EngineConfig withOptions(boolean windowScaling, boolean sack, boolean timestamps) {
+        return new EngineConfig(mslNanos, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
+                r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, rfc1337, challengeAckLimit, mss, sendBuffer,
+                receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh, unsafeTwoWayHandshake,
+                unsafeCloseOnFirstFin, windowScaling, sack, timestamps, delayedAck, delayedAckTimeoutNanos);
+    }
+
+    /** A copy with delayed ACK switched and its timeout. */
+    public EngineConfig withDelayedAck(boolean on, Duration timeout) {
+        return new EngineConfig(mslNanos, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
+                r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, rfc1337, challengeAckLimit, mss, sendBuffer,
+                receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh, unsafeTwoWayHandshake,
+                unsafeCloseOnFirstFin, windowScaling, sack, timestamps, on, timeout.toNanos());
     }
 }

@@ -79,9 +79,34 @@ public final class EngineSettings {
     public static final Setting<Long> SEND_BUFFER = Setting.size("synack.tcp.send-buffer",
             "send buffer per connection", 64 * 1024, 1, 1L << 30);
 
-    /** Receive buffer per connection; the advertised window is its free space (at most 65535 without window scale). */
+    /**
+     * Receive buffer per connection; the advertised window is its free space (above 65535 only with
+     * window scaling). 256 KiB: Linux starts at tcp_rmem[1] = 128 KiB and autotunes up to 6 MiB; a
+     * fixed 256 KiB keeps a 2 ms-RTT simulated bulk transfer from being window-limited.
+     */
     public static final Setting<Long> RECEIVE_BUFFER = Setting.size("synack.tcp.receive-buffer",
-            "receive buffer per connection; the window advertised is its free space", 64 * 1024, 1, 1L << 30);
+            "receive buffer per connection; the window advertised is its free space", 256 * 1024, 1, 1L << 30);
+
+    /** RFC 7323 §2 window scale option (Linux net.ipv4.tcp_window_scaling = 1). */
+    public static final Setting<Boolean> WINDOW_SCALING = Setting.bool("synack.tcp.window-scaling",
+            "offer the RFC 7323 window scale option (used only when both SYNs carry it)", true);
+
+    /** RFC 2018 SACK-permitted option and SACK blocks (Linux net.ipv4.tcp_sack = 1). */
+    public static final Setting<Boolean> SACK = Setting.bool("synack.tcp.sack",
+            "offer RFC 2018 selective acknowledgments (used only when both SYNs carry SACK-permitted)", true);
+
+    /** RFC 7323 §3 timestamps option, for RTTM and PAWS (Linux net.ipv4.tcp_timestamps = 1). */
+    public static final Setting<Boolean> TIMESTAMPS = Setting.bool("synack.tcp.timestamps",
+            "offer the RFC 7323 timestamps option (used only when both SYNs carry it)", true);
+
+    /** Delayed ACK (RFC 9293 §3.8.6.3, RFC 5681 §4.2; Linux delays ACKs, quick-ack mode aside). */
+    public static final Setting<Boolean> DELAYED_ACK = Setting.bool("synack.tcp.delayed-ack",
+            "delay ACKs of in-order data (RFC 9293 3.8.6.3); off acknowledges every segment at once", true);
+
+    /** Delayed-ACK timeout: Linux TCP_DELACK_MIN is 40 ms; MUST-40 caps it below 0.5 s. */
+    public static final Setting<Duration> DELAYED_ACK_TIMEOUT = Setting.duration("synack.tcp.delayed-ack.timeout",
+            "longest time an ACK of in-order data is delayed (Linux TCP_DELACK_MIN 40ms; MUST-40: < 0.5s)",
+            Duration.ofMillis(40), Duration.ofMillis(1), Duration.ofMillis(499));
 
     /** Default of the per-connection no-delay switch (Nagle on by default, RFC 9293 §3.7.4). */
     public static final Setting<Boolean> NODELAY = Setting.bool("synack.tcp.nodelay",
@@ -128,6 +153,7 @@ public final class EngineSettings {
     public static List<Setting<?>> all() {
         return List.of(MSL, RTO_INITIAL, RTO_MIN, RTO_MAX, SYN_R2, SYNACK_RETRIES, R1, R2, FIN_TIMEOUT,
                 USER_TIMEOUT, RFC1337, CHALLENGE_ACK_LIMIT, MSS, SEND_BUFFER, RECEIVE_BUFFER, NODELAY, ISN_SECRET,
-                EPHEMERAL_LOW, EPHEMERAL_HIGH, UNSAFE_TWO_WAY_HANDSHAKE, UNSAFE_CLOSE_ON_FIRST_FIN);
+                EPHEMERAL_LOW, EPHEMERAL_HIGH, UNSAFE_TWO_WAY_HANDSHAKE, UNSAFE_CLOSE_ON_FIRST_FIN, WINDOW_SCALING, SACK,
+                TIMESTAMPS, DELAYED_ACK, DELAYED_ACK_TIMEOUT);
     }
 }

@@ -46,6 +46,41 @@ final class Tcb {
     /** The peer's MSS, or the default of MUST-15. */
     int peerMss;
 
+    // ---- Options negotiated in the handshake (RFC 7323, RFC 2018) -------------------------------
+    // Each is in force only when BOTH SYNs carried the option: our SYN (or SYN,ACK) offers what the
+    // configuration allows, and the peer's SYN (or SYN,ACK) decides.
+
+    /**
+     * RFC 7323 §2.2 Snd.Wind.Shift: the peer's window field is shifted left by this many bits
+     * (0..14, §2.3). 0 unless both SYNs carried the window scale option; never applied to the
+     * window field of a SYN segment.
+     */
+    int sndWscale;
+    /**
+     * RFC 7323 §2.2 Rcv.Wind.Shift: our window field is RCV.WND shifted right by this. Chosen when
+     * our SYN is built (see {@link WindowScale#shiftFor}) and reset to 0 if the peer's SYN lacked the option.
+     */
+    int rcvWscale;
+    /** Our SYN (or SYN,ACK) offered window scale with {@link #rcvWscale}. */
+    boolean wscaleOffered;
+    /** RFC 2018 §2: both SYNs carried SACK-permitted, so we send SACK blocks and may use the peer's. */
+    boolean sackPermitted;
+    /** RFC 7323 §3.2: both SYNs carried timestamps; every non-RST segment carries TSopt from now on. */
+    boolean timestampsOk;
+    /** Our SYN offered timestamps (before the peer's SYN tells whether it did too). */
+    boolean tsOffered;
+    /**
+     * TS.Recent (RFC 7323 §4.3): the peer's TSval to echo in TSecr; updated by the rule of §4.3
+     * ({@code SEG.TSval >= TS.Recent and SEG.SEQ =< Last.ACK.sent}).
+     */
+    int tsRecent;
+    /** When TS.Recent was last updated (engine clock, ns): PAWS treats a TS.Recent idle 24 days as invalid (§5.5). */
+    long tsRecentAge;
+    /** Last.ACK.sent (RFC 7323 §4.3): the ACK field of the last segment we sent (RCV.NXT then). */
+    int lastAckSent;
+    /** Per-connection random offset added to our millisecond clock to form TSval (RFC 7323 §5.4, Linux tsoffset). */
+    int tsOffset;
+
     final ByteRing sendBuffer;
     final ByteRing receiveBuffer;
     /** Sequence number of the first byte in {@link #sendBuffer}. */
@@ -73,6 +108,8 @@ final class Tcb {
     /** When the oldest unacknowledged segment was first sent (R2 and the user timeout run from here). */
     long headSentAt = -1;
     int retransmits;
+    /** R2 for data and FIN (RFC 9293 §3.8.3): the user timeout or synack.tcp.r2, settable per connection (MUST-21). */
+    long r2Nanos;
     long persistInterval;
     boolean synRetransmitted;
     final RttEstimator rtt;
@@ -100,6 +137,7 @@ final class Tcb {
         this.receiveBuffer = new ByteRing(config.receiveBuffer());
         this.rtt = new RttEstimator(config.rtoInitialNanos(), config.rtoMinNanos(), config.rtoMaxNanos());
         this.noDelay = config.noDelay();
+        this.r2Nanos = config.userTimeoutNanos() > 0 ? config.userTimeoutNanos() : config.r2Nanos();
     }
 
     /** Sequence number of the FIN once queued: right after the last queued byte. */

@@ -54,7 +54,7 @@ public final class TcpEngine implements Engine {
     static final int DEFAULT_MSS_IPV4 = 536;
     /** MUST-15 with RFC 8200: the IPv6 default (1280 - 40 - 20). */
     static final int DEFAULT_MSS_IPV6 = 1220;
-    /** Without window scaling (a later issue) the window field tops out here. */
+    /** The largest unscaled window (RFC 9293 §3.1: a 16-bit field). */
     private static final int MAX_WINDOW = 65535;
 
     private final InetAddress localAddress;
@@ -83,6 +83,12 @@ public final class TcpEngine implements Engine {
     /** An ISS imposed on the next passive child (reopen from TIME-WAIT), or 0 with the flag off. */
     private boolean forcedIssPending;
     private int forcedIss;
+
+    /**
+     * The engine clock of the input being processed (set by every input), from which outgoing
+     * segments take their TSval (RFC 7323 §3.2) without threading {@code now} through every helper.
+     */
+    private long clock;
 
     /**
      * An engine with explicit ISN and port choice (tests, reproducible simulations).
@@ -160,7 +166,26 @@ public final class TcpEngine implements Engine {
     // =============================================================================================
 
     @Override
+    public void handleSegment(InetAddress remote, InetAddress destination, Segment seg, long now) {
+        if (destination != null && (destination.isMulticastAddress() || isLimitedBroadcast(destination))) {
+            // MUST-57 (RFC 9293 §3.9.2.2, RFC 1122 §4.2.3.10): TCP is unicast; a SYN to a broadcast or
+            // multicast address is discarded silently, and so is every other segment (as Linux does:
+            // tcp_v4_rcv drops packets not addressed to this host), so nothing answers it.
+            stats.segmentsIn++;
+            stats.drop(DropReason.NOT_UNICAST);
+            return;
+        }
+        handleSegment(remote, seg, now);
+    }
+
+    private static boolean isLimitedBroadcast(InetAddress a) {
+        byte[] b = a.getAddress();
+        return b.length == 4 && (b[0] & b[1] & b[2] & b[3]) == (byte) 0xff;
+    }
+
+    @Override
     public void handleSegment(InetAddress remote, Segment seg, long now) {
+        clock = now;
         stats.segmentsIn++;
         if (seg.sourcePort == 0 || seg.destinationPort == 0 || remote == null) {
             stats.drop(DropReason.BAD_HEADER);
@@ -253,7 +278,7 @@ public final class TcpEngine implements Engine {
         initSendSpace(tcb);
         tcb.irs = seg.seq;
         tcb.rcvNxt = seg.seq + 1;
-        takePeerOptions(tcb, seg);
+        takePeerOptions(tcb, seg, false, now);
         l.synQueue++;
         connections.put(key, tcb.handle);
         setState(tcb, TcpState.SYN_RECEIVED, "rcv SYN; snd SYN,ACK", now);
@@ -262,6 +287,12 @@ public final class TcpEngine implements Engine {
             // UNSAFE experiment (synack.tcp.unsafe.two-way-handshake), the seed's "why three?": the
             // connection counts as open without the peer confirming it wanted one, so a stale SYN
             // (RFC 9293 §3.5, Figure 8) hands the application a connection nobody asked for.
+            // No ACK will set the send window (§3.10.7.4 SYN-RECEIVED does that), so take the
+            // SYN's: without it the connection could never send (SND.WND = 0).
+            tcb.sndWnd = seg.window;
+            tcb.maxSndWnd = seg.window;
+            tcb.sndWl1 = seg.seq;
+            tcb.sndWl2 = tcb.iss;
             establish(tcb, "UNSAFE two-way handshake: snd SYN,ACK", now);
         }
     }
@@ -301,7 +332,7 @@ public final class TcpEngine implements Engine {
         // fourth: SYN.
         tcb.irs = seg.seq;
         tcb.rcvNxt = seg.seq + 1;
-        takePeerOptions(tcb, seg);
+        takePeerOptions(tcb, seg, true, now);
         if (ackAcceptable) {
             ackSynAndSample(tcb, seg.ack, now);
             // "If SND.UNA > ISS (our SYN has been ACKed), change the connection state to ESTABLISHED,
@@ -376,6 +407,8 @@ public final class TcpEngine implements Engine {
                 return;
             }
         }
+        // RFC 7323 §4.3 (PAWS and RTTM build on it): remember the peer's TSval for our TSecr.
+        OptionNegotiation.updateTsRecent(tcb, seg, now);
         // second: RST (RFC 5961 §3.2).
         if (seg.has(Segment.RST)) {
             if (seg.seq != tcb.rcvNxt) {
@@ -410,8 +443,9 @@ public final class TcpEngine implements Engine {
                 return;
             }
             ackSynAndSample(tcb, seg.ack, now);
-            tcb.sndWnd = seg.window;
-            tcb.maxSndWnd = Math.max(tcb.maxSndWnd, seg.window);
+            // RFC 7323 §2.2: SEG.WND is scaled from here on (except in the simultaneous SYN,ACK).
+            tcb.sndWnd = OptionNegotiation.segmentWindow(tcb, seg);
+            tcb.maxSndWnd = Math.max(tcb.maxSndWnd, tcb.sndWnd);
             tcb.sndWl1 = seg.seq;
             tcb.sndWl2 = seg.ack;
             establish(tcb, simultaneousSynAck ? "rcv SYN,ACK (simultaneous open)" : "rcv ACK of SYN", now);
@@ -537,8 +571,8 @@ public final class TcpEngine implements Engine {
         // or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ,
         // and SND.WL2 <- SEG.ACK." Duplicate ACKs (below SND.UNA) change nothing.
         if (le(tcb.sndUna, ack) && (lt(tcb.sndWl1, seg.seq) || (tcb.sndWl1 == seg.seq && le(tcb.sndWl2, ack)))) {
-            tcb.sndWnd = seg.window;
-            tcb.maxSndWnd = Math.max(tcb.maxSndWnd, seg.window);
+            tcb.sndWnd = OptionNegotiation.segmentWindow(tcb, seg); // RFC 7323 §2.3: SEG.WND << Snd.Wind.Shift
+            tcb.maxSndWnd = Math.max(tcb.maxSndWnd, tcb.sndWnd);
             tcb.sndWl1 = seg.seq;
             tcb.sndWl2 = ack;
             if (tcb.sndWnd > 0) {
@@ -725,7 +759,7 @@ public final class TcpEngine implements Engine {
                 return;
             }
             stats.drop(DropReason.SYN_IN_WINDOW);
-            challengeAck(remote, key, sndNxt, rcvNxt, wnd, now); // RFC 5961 §4.2
+            timeWaitChallengeAck(slot, now); // RFC 5961 §4.2
             return;
         }
         if (!acceptable(seg.seq, seg.sequenceLength(), rcvNxt, wnd)) {
@@ -733,7 +767,7 @@ public final class TcpEngine implements Engine {
             if (retransmittedFin && !seg.has(Segment.RST)) {
                 // eighth step, TIME-WAIT: "Remain in the TIME-WAIT state. Restart the 2 MSL time-wait
                 // timeout." The retransmitted FIN means our last ACK was lost: acknowledge it again.
-                queueControl(remote, key.localPort, key.remotePort, sndNxt, rcvNxt, Segment.ACK, wnd);
+                timeWaitAck(slot);
                 restartTimeWait(slot, now);
                 return;
             }
@@ -742,13 +776,13 @@ public final class TcpEngine implements Engine {
                 return;
             }
             stats.drop(DropReason.OUT_OF_WINDOW);
-            queueControl(remote, key.localPort, key.remotePort, sndNxt, rcvNxt, Segment.ACK, wnd);
+            timeWaitAck(slot);
             return;
         }
         if (seg.has(Segment.RST)) {
             if (seg.seq != rcvNxt) {
                 stats.drop(DropReason.BAD_RST);
-                challengeAck(remote, key, sndNxt, rcvNxt, wnd, now); // RFC 5961 §3.2
+                timeWaitChallengeAck(slot, now); // RFC 5961 §3.2
                 return;
             }
             if (config.rfc1337()) {
@@ -765,13 +799,13 @@ public final class TcpEngine implements Engine {
         }
         if (gt(seg.ack, sndNxt)) {
             stats.drop(DropReason.BAD_ACK);
-            queueControl(remote, key.localPort, key.remotePort, sndNxt, rcvNxt, Segment.ACK, wnd);
+            timeWaitAck(slot);
             return;
         }
         if (seg.payloadLength() > 0) {
             // Text cannot be taken after the peer's FIN: acknowledge what we have.
             stats.drop(DropReason.OUT_OF_WINDOW);
-            queueControl(remote, key.localPort, key.remotePort, sndNxt, rcvNxt, Segment.ACK, wnd);
+            timeWaitAck(slot);
         }
     }
 
@@ -781,6 +815,7 @@ public final class TcpEngine implements Engine {
 
     @Override
     public void handleTimeout(long now) {
+        clock = now;
         LongArrayList due = timers.expire(now);
         for (int i = 0; i < due.size(); i++) {
             long owner = due.getLong(i);
@@ -836,7 +871,7 @@ public final class TcpEngine implements Engine {
     /** RFC 6298 §5.4-§5.6 and RFC 9293 §3.8.3 (R1, R2, MUST-20..23). */
     private void retransmissionTimeout(Tcb tcb, long now) {
         long limit = tcb.state == TcpState.SYN_SENT ? config.synR2Nanos()
-                : config.userTimeoutNanos() > 0 ? config.userTimeoutNanos() : config.r2Nanos();
+                : tcb.r2Nanos;
         boolean passiveHalfOpen = tcb.state == TcpState.SYN_RECEIVED && tcb.passive;
         if (passiveHalfOpen ? tcb.retransmits >= config.synAckRetries()
                 : tcb.headSentAt >= 0 && now - tcb.headSentAt >= limit) {
@@ -909,6 +944,7 @@ public final class TcpEngine implements Engine {
 
     @Override
     public int connect(InetSocketAddress remote, int localPort, long now) throws SynackException {
+        clock = now;
         InetAddress ra = remote.getAddress();
         int rp = remote.getPort();
         if (ra == null || rp <= 0 || rp > 65535) {
@@ -934,6 +970,7 @@ public final class TcpEngine implements Engine {
         tcb.iss = isnGenerator.isn(localAddress, lp, ra, rp, now);
         initSendSpace(tcb);
         tcb.peerMss = defaultMss();
+        OptionNegotiation.offerActive(tcb, config);
         connections.put(key, tcb.handle);
         // RFC 9293 §3.10.1 OPEN, CLOSED STATE, active: "issue a SYN segment ... Set SND.UNA to ISS,
         // SND.NXT to ISS+1, enter SYN-SENT state, and return."
@@ -962,6 +999,7 @@ public final class TcpEngine implements Engine {
 
     @Override
     public void closeListener(int listener, long now) {
+        clock = now;
         Listener l = listener(listener);
         listenersByPort.remove(l.port);
         listeners[listener] = null;
@@ -976,6 +1014,7 @@ public final class TcpEngine implements Engine {
 
     @Override
     public int send(int connection, ByteBuffer source, long now) throws SynackException {
+        clock = now;
         Tcb tcb = live(connection);
         switch (tcb.state) {
             case SYN_SENT, SYN_RECEIVED, ESTABLISHED, CLOSE_WAIT -> {
@@ -999,6 +1038,7 @@ public final class TcpEngine implements Engine {
 
     @Override
     public int receive(int connection, ByteBuffer destination, long now) throws SynackException {
+        clock = now;
         Tcb tcb = tcb(connection);
         if (tcb == null) {
             CloseReason r = connection >= 0 && connection < endedAs.length ? endedAs[connection] : null;
@@ -1024,6 +1064,7 @@ public final class TcpEngine implements Engine {
 
     @Override
     public void shutdownOutput(int connection, long now) {
+        clock = now;
         Tcb tcb = tcb(connection);
         if (tcb == null || tcb.detached || tcb.finQueued) {
             return;
@@ -1061,6 +1102,7 @@ public final class TcpEngine implements Engine {
 
     @Override
     public void close(int connection, long now) {
+        clock = now;
         Tcb tcb = tcb(connection);
         if (tcb == null) {
             return;
@@ -1098,6 +1140,7 @@ public final class TcpEngine implements Engine {
 
     @Override
     public void abort(int connection, long now) {
+        clock = now;
         Tcb tcb = tcb(connection);
         if (tcb == null) {
             return;
@@ -1124,6 +1167,17 @@ public final class TcpEngine implements Engine {
         Tcb tcb = tcb(connection);
         if (tcb != null) {
             tcb.noDelay = noDelay;
+        }
+    }
+
+    @Override
+    public void setR2(int connection, long r2Nanos) {
+        if (r2Nanos <= 0) {
+            throw new IllegalArgumentException("R2 must be positive: " + r2Nanos + " ns");
+        }
+        Tcb tcb = tcb(connection);
+        if (tcb != null) {
+            tcb.r2Nanos = r2Nanos; // MUST-21; a running retransmission timer picks it up at its next expiry
         }
     }
 
@@ -1269,6 +1323,9 @@ public final class TcpEngine implements Engine {
         ConnectionId id = new ConnectionId(new InetSocketAddress(localAddress, key.localPort),
                 new InetSocketAddress(key.remote, key.remotePort));
         Tcb tcb = new Tcb(handle, key, id, config);
+        // RFC 7323 §5.4: a per-connection TSval offset; the keyed ISN hash of the reversed 4-tuple
+        // at time 0 makes it unpredictable to others yet reproducible from the stack's secret.
+        tcb.tsOffset = isnGenerator.isn(key.remote, key.remotePort, localAddress, key.localPort, 0);
         tcbs[handle] = tcb;
         endedAs[handle] = null;
         liveTcbs++;
@@ -1362,7 +1419,8 @@ public final class TcpEngine implements Engine {
         }
         // "Start the time-wait timer, turn off the other timers." (eighth step)
         long deadline = now + 2 * config.mslNanos();
-        int slot = timeWait.add(tcb.key, tcb.sndMax, tcb.rcvNxt, receiveWindow(tcb), 0, deadline);
+        int slot = timeWait.add(tcb.key, tcb.sndMax, tcb.rcvNxt, receiveWindow(tcb), tcb.tsRecent, deadline);
+        timeWait.options(slot, tcb.rcvWscale, tcb.timestampsOk, tcb.tsOffset);
         timeWait.timerId(slot, timers.schedule(~(long) slot, deadline));
         if (tcb.userClosed) {
             release(tcb, CloseReason.GRACEFUL, now);
@@ -1557,9 +1615,22 @@ public final class TcpEngine implements Engine {
         }
     }
 
+    /**
+     * Queues a segment of {@code tcb} with ACK = RCV.NXT, the window field (scaled unless SYN, RFC
+     * 7323 §2.2) and TSopt when negotiated (RFC 7323 §3.2: on every non-RST segment).
+     */
     private TransmitQueue.Entry queueSegment(Tcb tcb, int seq, int flags) {
         tcb.segmentsSent++;
-        return queueControl(tcb.remote, tcb.localPort, tcb.remotePort, seq, tcb.rcvNxt, flags, receiveWindow(tcb));
+        boolean syn = (flags & Segment.SYN) != 0;
+        TransmitQueue.Entry e = queueControl(tcb.remote, tcb.localPort, tcb.remotePort, seq, tcb.rcvNxt, flags,
+                OptionNegotiation.windowField(receiveWindow(tcb), tcb.rcvWscale, syn));
+        if ((flags & Segment.ACK) != 0) {
+            tcb.lastAckSent = tcb.rcvNxt; // RFC 7323 §4.3 Last.ACK.sent
+        }
+        if (!syn) {
+            OptionNegotiation.stamp(tcb, e.segment, clock);
+        }
+        return e;
     }
 
     private void sendAck(Tcb tcb) {
@@ -1569,15 +1640,17 @@ public final class TcpEngine implements Engine {
 
     private void sendSyn(Tcb tcb, long now) {
         TransmitQueue.Entry e = queueControl(tcb.remote, tcb.localPort, tcb.remotePort, tcb.iss, 0, Segment.SYN,
-                receiveWindow(tcb));
+                OptionNegotiation.windowField(receiveWindow(tcb), 0, true));
         tcb.segmentsSent++;
         e.segment.mss = announcedMss(); // MUST-14: announce our MSS on the SYN
+        OptionNegotiation.fillSyn(tcb, config, e.segment, now);
         synSent(tcb, now);
     }
 
     private void sendSynAck(Tcb tcb, boolean retransmission, long now) {
         TransmitQueue.Entry e = queueSegment(tcb, tcb.iss, Segment.SYN | Segment.ACK);
         e.segment.mss = announcedMss();
+        OptionNegotiation.fillSynAck(tcb, e.segment, now);
         if (retransmission && tcb.sndMax != tcb.iss) {
             stats.retransmissions++;
             tcb.retransmissionCount++;
@@ -1621,20 +1694,32 @@ public final class TcpEngine implements Engine {
 
     private void sendChallengeAck(Tcb tcb, long now) {
         if (challengeAllowed(now)) {
-            tcb.segmentsSent++;
-            sendAckCounted(tcb.remote, tcb.localPort, tcb.remotePort, tcb.sndMax, tcb.rcvNxt, receiveWindow(tcb));
+            stats.challengeAcks++;
+            queueSegment(tcb, tcb.sndMax, Segment.ACK);
         }
     }
 
-    private void challengeAck(InetAddress remote, ConnectionKey key, int snd, int rcv, int wnd, long now) {
+    private void timeWaitChallengeAck(int slot, long now) {
         if (challengeAllowed(now)) {
-            sendAckCounted(remote, key.localPort, key.remotePort, snd, rcv, wnd);
+            stats.challengeAcks++;
+            timeWaitAck(slot);
         }
     }
 
-    private void sendAckCounted(InetAddress remote, int lp, int rp, int snd, int rcv, int wnd) {
-        stats.challengeAcks++;
-        queueControl(remote, lp, rp, snd, rcv, Segment.ACK, wnd);
+    /**
+     * An ACK from a TIME-WAIT entry: SND.NXT, RCV.NXT, the window scaled as the connection agreed
+     * and, if negotiated, TSopt echoing TS.Recent (RFC 7323 §3.2), as Linux's tcp_timewait_state_process.
+     */
+    private void timeWaitAck(int slot) {
+        ConnectionKey key = timeWait.key(slot);
+        int shift = timeWait.rcvWscale(slot);
+        TransmitQueue.Entry e = queueControl(key.remote, key.localPort, key.remotePort, timeWait.sndNxt(slot),
+                timeWait.rcvNxt(slot), Segment.ACK, OptionNegotiation.windowField(timeWait.rcvWnd(slot), shift, false));
+        if (timeWait.timestampsOk(slot)) {
+            e.segment.hasTimestamps = true;
+            e.segment.tsVal = OptionNegotiation.tsVal(timeWait.tsOffset(slot), clock);
+            e.segment.tsEcr = timeWait.tsRecent(slot);
+        }
     }
 
     /** RFC 5961 §7: at most {@code challenge-ack.limit} challenge ACKs per second per stack. */
@@ -1675,15 +1760,17 @@ public final class TcpEngine implements Engine {
         return ge(x, rcvNxt) && lt(x, rcvNxt + rcvWnd);
     }
 
-    /** RCV.WND: free receive buffer space, at most 65535 until window scaling arrives. */
+    /** RCV.WND: free receive buffer space, at most what the window field can express (65535 << Rcv.Wind.Shift). */
     private static int receiveWindow(Tcb tcb) {
-        return Math.min(tcb.receiveBuffer.free(), MAX_WINDOW);
+        return Math.min(tcb.receiveBuffer.free(), MAX_WINDOW << tcb.rcvWscale);
     }
 
-    private void takePeerOptions(Tcb tcb, Segment seg) {
+    /** The peer's SYN options: its MSS, and the RFC 7323 / RFC 2018 options negotiated against ours. */
+    private void takePeerOptions(Tcb tcb, Segment seg, boolean weOffered, long now) {
         // MUST-15: "If an MSS Option is not received at connection setup, TCP implementations MUST
         // assume a default send MSS of 536 (576 - 40) for IPv4 or 1220 (1280 - 60) for IPv6".
         tcb.peerMss = seg.mss != Segment.ABSENT && seg.mss > 0 ? seg.mss : defaultMss();
+        OptionNegotiation.negotiate(tcb, config, seg, weOffered, now);
     }
 
     private int defaultMss() {

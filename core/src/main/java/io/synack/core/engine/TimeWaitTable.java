@@ -16,6 +16,10 @@ final class TimeWaitTable {
     private int[] rcvNxt = new int[16];
     private int[] rcvWnd = new int[16];
     private int[] tsRecent = new int[16];
+    private int[] tsOffset = new int[16];
+    /** Low 4 bits: Rcv.Wind.Shift (RFC 7323 §2.2); {@link #TIMESTAMPS}: timestamps negotiated. */
+    private byte[] options = new byte[16];
+    private static final int TIMESTAMPS = 0x10;
     private long[] deadline = new long[16];
     private long[] timerId = new long[16];
     private int[] owner = new int[16];
@@ -45,6 +49,8 @@ final class TimeWaitTable {
         rcvNxt[slot] = rcv;
         rcvWnd[slot] = wnd;
         tsRecent[slot] = ts;
+        tsOffset[slot] = 0;
+        options[slot] = 0;
         deadline[slot] = deadlineNanos;
         timerId[slot] = -1;
         owner[slot] = -1;
@@ -60,6 +66,8 @@ final class TimeWaitTable {
         rcvNxt = java.util.Arrays.copyOf(rcvNxt, n);
         rcvWnd = java.util.Arrays.copyOf(rcvWnd, n);
         tsRecent = java.util.Arrays.copyOf(tsRecent, n);
+        tsOffset = java.util.Arrays.copyOf(tsOffset, n);
+        options = java.util.Arrays.copyOf(options, n);
         deadline = java.util.Arrays.copyOf(deadline, n);
         timerId = java.util.Arrays.copyOf(timerId, n);
         owner = java.util.Arrays.copyOf(owner, n);
@@ -102,6 +110,33 @@ final class TimeWaitTable {
 
     int tsRecent(int slot) {
         return tsRecent[slot];
+    }
+
+    /**
+     * Records what the connection negotiated, so TIME-WAIT's ACKs keep the window scaled and carry
+     * timestamps (RFC 7323 §3.2: every non-RST segment once negotiated), as Linux's timewait sockets
+     * keep {@code tw_rcv_wscale}, {@code tw_ts_recent} and {@code tw_ts_offset}.
+     */
+    void options(int slot, int rcvWscale, boolean timestampsOk, int tsOffsetValue) {
+        options[slot] = (byte) (rcvWscale | (timestampsOk ? TIMESTAMPS : 0));
+        tsOffset[slot] = tsOffsetValue;
+    }
+
+    /** Rcv.Wind.Shift of the entry (RFC 7323 §2.2). */
+    int rcvWscale(int slot) {
+        return options[slot] & 0x0F;
+    }
+
+    boolean timestampsOk(int slot) {
+        return (options[slot] & TIMESTAMPS) != 0;
+    }
+
+    int tsOffset(int slot) {
+        return tsOffset[slot];
+    }
+
+    void tsRecent(int slot, int ts) {
+        tsRecent[slot] = ts;
     }
 
     long deadline(int slot) {

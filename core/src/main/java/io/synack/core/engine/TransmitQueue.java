@@ -76,6 +76,11 @@ final class TransmitQueue {
         out.mss = s.mss;
         out.windowScale = s.windowScale;
         out.sackPermitted = s.sackPermitted;
+        out.hasTimestamps = s.hasTimestamps;
+        out.tsVal = s.tsVal;
+        out.tsEcr = s.tsEcr;
+        out.sackBlockCount = s.sackBlockCount;
+        System.arraycopy(s.sackBlocks, 0, out.sackBlocks, 0, 2 * s.sackBlockCount);
         if (e.payload.limit() > 0) {
             out.payload = e.payload;
         }

@@ -87,6 +87,11 @@ final class ScriptedEngine implements Engine {
     }
 
     @Override
+    public void handleSegment(InetAddress remote, InetAddress destination, Segment segment, long now) {
+        handleSegment(remote, segment, now);
+    }
+
+    @Override
     public void handleMalformed(String reason) {
         call("malformed " + reason);
     }
@@ -183,6 +188,11 @@ final class ScriptedEngine implements Engine {
     @Override
     public void setNoDelay(int connection, boolean noDelay) {
         call("noDelay " + connection + " " + noDelay);
+    }
+
+    @Override
+    public void setR2(int connection, long r2Nanos) {
+        call("r2 " + connection + " " + r2Nanos);
     }
 
     @Override

@@ -57,6 +57,8 @@ final class EnginePair {
     long latency = 10 * MS;
     Hook hook = f -> 0;
     final List<String> ladder = new ArrayList<>();
+    /** Every segment the engines sent (lost ones included), in order. */
+    final List<Flight> sent = new ArrayList<>();
     final List<ConnectionEvent> clientEvents = new ArrayList<>();
     final List<ConnectionEvent> serverEvents = new ArrayList<>();
     private final PriorityQueue<Flight> network = new PriorityQueue<>((a, b) -> a.arrival != b.arrival
@@ -101,6 +103,7 @@ final class EnginePair {
         InetAddress to;
         while ((to = e.pollTransmit(scratch)) != null) {
             Flight f = new Flight(from, to, copy(scratch), now + latency, order++);
+            sent.add(f);
             long extra = hook.fate(f);
             if (extra < 0) {
                 ladder.add(f.line() + " (lost)");
@@ -170,6 +173,11 @@ final class EnginePair {
         c.mss = s.mss;
         c.windowScale = s.windowScale;
         c.sackPermitted = s.sackPermitted;
+        c.hasTimestamps = s.hasTimestamps;
+        c.tsVal = s.tsVal;
+        c.tsEcr = s.tsEcr;
+        c.sackBlockCount = s.sackBlockCount;
+        System.arraycopy(s.sackBlocks, 0, c.sackBlocks, 0, 2 * s.sackBlockCount);
         if (s.payloadLength() > 0) {
             ByteBuffer p = ByteBuffer.allocate(s.payloadLength());
             p.put(s.payload.duplicate()).flip();

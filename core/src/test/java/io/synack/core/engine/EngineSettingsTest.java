@@ -34,7 +34,7 @@ class EngineSettingsTest {
             assertTrue(s.key().startsWith("synack.tcp."), s.key());
             assertTrue(keys.add(s.key()), "duplicate " + s.key());
         }
-        assertEquals(21, keys.size());
+        assertEquals(26, keys.size());
     }
 
     @Test
@@ -50,6 +50,22 @@ class EngineSettingsTest {
         assertFalse(c.rfc1337());
         assertEquals(1000, c.challengeAckLimit());
         assertEquals(1460, c.mss());
+        // Linux: tcp_window_scaling, tcp_sack, tcp_timestamps all 1; delayed ACK TCP_DELACK_MIN 40 ms.
+        assertTrue(c.windowScaling());
+        assertTrue(c.sack());
+        assertTrue(c.timestamps());
+        assertTrue(c.delayedAck());
+        assertEquals(Duration.ofMillis(40).toNanos(), c.delayedAckTimeoutNanos());
+        assertEquals(256 * 1024, c.receiveBuffer());
+    }
+
+    @Test
+    void delayedAckTimeoutStaysBelowHalfASecond() {
+        // MUST-40 (RFC 9293 §3.8.6.3): "the delay MUST be less than 0.5 seconds".
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EngineSettings.DELAYED_ACK_TIMEOUT.parse("500ms"));
+        assertTrue(e.getMessage().contains("499ms"), e.getMessage());
+        assertEquals(Duration.ofMillis(200), EngineSettings.DELAYED_ACK_TIMEOUT.parse("200ms"));
     }
 
     @Test

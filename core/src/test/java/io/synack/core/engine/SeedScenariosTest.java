@@ -78,8 +78,10 @@ class SeedScenariosTest {
         assertEquals(TcpState.ESTABLISHED, p.server.state(s));
         assertEquals(1460, p.client.statistics(c).peerMss());
         assertEquals(1460, p.server.statistics(s).peerMss());
+        // The SYN,ACK's window is unscaled (RFC 7323 §2.2); the third segment's is scaled by 3
+        // (a 256 KiB receive buffer needs shift 3 to fit the 16-bit field).
         assertEquals(65535, p.client.statistics(c).sendWindow());
-        assertEquals(65535, p.server.statistics(s).sendWindow());
+        assertEquals(256 * 1024, p.server.statistics(s).sendWindow());
         assertTrue(p.clientEvents.contains(new ConnectionEvent.Connected(p.client.id(c), 20 * MS)));
     }
 

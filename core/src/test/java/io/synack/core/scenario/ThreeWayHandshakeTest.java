@@ -67,8 +67,13 @@ class ThreeWayHandshakeTest {
         assertEquals(syn.mss(), s.peerMss());
         assertTrue(syn.window() > 0 && synAck.window() > 0);
         assertTrue(c.sendWindow() > 0 && s.sendWindow() > 0, "each side learnt the other's window");
-        assertEquals(s.receiveWindow(), c.sendWindow(), "the client's SND.WND is the window the server offers");
-        assertEquals(c.receiveWindow(), s.sendWindow(), "the server's SND.WND is the window the client offers");
+        // RFC 7323 §2.2: the window field of a SYN is never scaled, so until the server sends a
+        // non-SYN segment the client knows at most 65535 of it; the third segment's window is scaled.
+        assertEquals(Math.min(s.receiveWindow(), 65535), c.sendWindow(),
+                "the client's SND.WND is the window the server's SYN,ACK offers");
+        assertEquals(synAck.window(), c.sendWindow());
+        assertEquals(c.receiveWindow(), s.sendWindow(),
+                "the server's SND.WND is the window the client offers (scaled, both SYNs carried wscale)");
 
         assertEquals(TcpState.ESTABLISHED, client.state());
         assertEquals(TcpState.ESTABLISHED, server.state());

@@ -131,6 +131,33 @@ class LoopbackPluginTest {
     }
 
     @Test
+    void settingsConfigureEachDirectionApart() throws Exception {
+        // synack.loopback.loss applies to every path; the faults key's path sections override one
+        // direction: 10.0.0.1 -> 10.0.0.2 loses everything, the way back only its 2nd datagram.
+        Injector injector = injector(Map.of("synack.loopback.loss", "0",
+                "synack.loopback.faults", "10.0.0.1>10.0.0.2:loss=1; 10.0.0.2>10.0.0.1:drop=2"));
+        RecordedFates fates = new RecordedFates();
+        injector.getInstance(LoopbackNetwork.class).recorder(fates);
+        VirtualScheduler scheduler = new VirtualScheduler();
+        TransportFactory factory = loopback(injector);
+        List<String> atA = new java.util.ArrayList<>();
+        List<String> atB = new java.util.ArrayList<>();
+        Transport a = factory.open(new TransportContext(LoopbackNetworkTest.ip("10.0.0.1"),
+                (s, d, seg) -> atA.add(java.nio.charset.StandardCharsets.US_ASCII.decode(seg).toString()), scheduler));
+        Transport b = factory.open(new TransportContext(LoopbackNetworkTest.ip("10.0.0.2"),
+                (s, d, seg) -> atB.add(java.nio.charset.StandardCharsets.US_ASCII.decode(seg).toString()), scheduler));
+        for (int i = 1; i <= 3; i++) {
+            a.send(LoopbackNetworkTest.ip("10.0.0.2"), LoopbackNetworkTest.bytes("a" + i));
+            b.send(LoopbackNetworkTest.ip("10.0.0.1"), LoopbackNetworkTest.bytes("b" + i));
+        }
+        scheduler.runAll();
+        assertEquals(List.of(), atB, "10.0.0.1 -> 10.0.0.2 loses every datagram");
+        assertEquals(List.of("b1", "b3"), atA, "10.0.0.2 -> 10.0.0.1 drops only its 2nd");
+        assertEquals(3, fates.count(DatagramFate.DROPPED, "loss"));
+        assertEquals(1, fates.count(DatagramFate.DROPPED, "script: drop=2"));
+    }
+
+    @Test
     void aBadSettingIsRejectedWithWhatIsAllowed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> LoopbackSettings.FAULTS.parse("loss=2"));
