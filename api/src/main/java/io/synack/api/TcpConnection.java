@@ -97,6 +97,16 @@ public interface TcpConnection extends AutoCloseable {
      */
     void setR2(java.time.Duration r2);
 
+    /**
+     * Switches keepalive (RFC 9293 §3.8.4) for this connection: after {@code synack.tcp.keepalive.idle}
+     * without hearing from the peer, probes are sent every {@code synack.tcp.keepalive.interval}, and
+     * after {@code synack.tcp.keepalive.count} unanswered ones the connection ends
+     * {@link CloseReason#TIMED_OUT}. Off unless {@code synack.tcp.keepalive} is set (MUST-24).
+     *
+     * @param on whether to probe an idle peer
+     */
+    void setKeepAlive(boolean on);
+
     /** A snapshot of this connection's counters. */
     ConnectionStatistics statistics();
 }

@@ -81,6 +81,23 @@ class ScriptCommandTest {
     }
 
     @Test
+    void verboseListsWhatWasIgnored(QuarkusMainLauncher launcher) throws IOException {
+        Path p = write("notes.pkt", "--bind_port=8081\n`tc qdisc show`\n" + HANDSHAKE);
+        LaunchResult result = launcher.launch("script", "-v", p.toString());
+        assertEquals(0, result.exitCode(), result.getOutput() + result.getErrorOutput());
+        assertTrue(result.getOutput().contains("  note: line 1: option --bind_port ignored"), result.getOutput());
+        assertTrue(result.getOutput().contains("  note: line 2: shell command skipped: tc qdisc show"), result.getOutput());
+    }
+
+    @Test
+    void transportAndConfigFileDoNotApply(QuarkusMainLauncher launcher) throws IOException {
+        Path p = write("ok.pkt", HANDSHAKE);
+        LaunchResult result = launcher.launch("script", "--transport", "loopback", p.toString());
+        assertEquals(2, result.exitCode(), result.getOutput() + result.getErrorOutput());
+        assertTrue(result.getErrorOutput().contains("-s synack.tcp.KEY=VALUE"), result.getErrorOutput());
+    }
+
+    @Test
     void aBadSettingIsAUsageError(QuarkusMainLauncher launcher) throws IOException {
         Path p = write("ok.pkt", HANDSHAKE);
         LaunchResult result = launcher.launch("script", "-s", "synack.tcp.mss=banana", p.toString());

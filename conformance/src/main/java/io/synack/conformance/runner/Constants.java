@@ -51,6 +51,7 @@ final class Constants {
         sym("SO_KEEPALIVE", SO_KEEPALIVE);
         sym("SO_LINGER", SO_LINGER);
         sym("TCP_NODELAY", TCP_NODELAY);
+        sym("TCP_USER_TIMEOUT", 18);
         sym("F_GETFL", F_GETFL);
         sym("F_SETFL", F_SETFL);
         sym("O_RDONLY", 0);

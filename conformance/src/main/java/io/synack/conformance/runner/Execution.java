@@ -99,7 +99,6 @@ final class Execution {
     // sockets
     private final TreeMap<Integer, SocketFd> fds = new TreeMap<>();
     private final Map<ConnectionId, SocketFd> byId = new HashMap<>();
-    private SocketFd lastSocket;
 
     // timing
     private long previousEventMicros;
@@ -134,6 +133,7 @@ final class Execution {
         try {
             applyOptionLines();
             for (Event e : script.events()) {
+                currentLine = e.line();
                 step(e);
             }
             finish();
@@ -144,8 +144,14 @@ final class Execution {
             return result(ScriptResult.Status.SKIP, 0, s.getMessage());
         } catch (Unsupported u) {
             return result(ScriptResult.Status.SKIP, 0, u.getMessage());
+        } catch (RuntimeException e) {
+            // A bug of the runner or an exception escaping the engine: this script fails, the suite goes on.
+            return result(ScriptResult.Status.FAIL, currentLine, "expected the line to run actual "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + " (an exception escaped the engine or the runner)");
         }
     }
+
+    private int currentLine;
 
     private ScriptResult result(ScriptResult.Status status, int line, String message) {
         return new ScriptResult(script.source(), status, line, message, List.copyOf(notes));
@@ -286,7 +292,7 @@ final class Execution {
         if (!emitted.isEmpty()) {
             Observed o = emitted.peek();
             throw new ScriptFailure(e.line(), "expected no packet before " + e.time() + " " + e + " actual "
-                    + o.describe(seqOffset) + " (unexpected packet)");
+                    + o.describe(seqOffset, tsOffset) + " (unexpected packet)");
         }
     }
 
@@ -323,7 +329,18 @@ final class Execution {
 
     // ---- outbound -------------------------------------------------------------------------------
 
+    private static void checkOptionsSupported(Event.Packet p) {
+        if (p.options() != null) {
+            for (TcpOption o : p.options()) {
+                if (o instanceof TcpOption.Unsupported u) {
+                    throw new Unsupported(p.line(), "TCP option '" + u.text() + "' is not supported");
+                }
+            }
+        }
+    }
+
     private void expectOutbound(Event.Packet p) throws ScriptFailure {
+        checkOptionsSupported(p);
         ensureEngine(p.line());
         EventTime time = p.time();
         long base = time.relative() ? previousEventMicros : 0;
@@ -357,19 +374,19 @@ final class Execution {
             String later = "nothing sent by " + EventTime.seconds(high / NS_PER_US) + " s";
             runTimersUntil(high + 60_000_000_000L, p);
             if (!emitted.isEmpty()) {
-                later += "; first sent " + emitted.peek().describe(seqOffset);
+                later += "; first sent " + emitted.peek().describe(seqOffset, tsOffset);
             }
             throw new ScriptFailure(p.line(), "expected " + p + " at " + when + " actual " + later);
         }
         Observed first = emitted.poll();
         if (first.timeNanos() < low) {
-            throw new ScriptFailure(p.line(), "expected " + p + " at " + when + " actual " + first.describe(seqOffset)
+            throw new ScriptFailure(p.line(), "expected " + p + " at " + when + " actual " + first.describe(seqOffset, tsOffset)
                     + " (too early)");
         }
         Observed o = aggregate(first, p, high);
         String mismatch = compare(p, o);
         if (mismatch != null) {
-            throw new ScriptFailure(p.line(), "expected " + p + " at " + when + " actual " + o.describe(seqOffset)
+            throw new ScriptFailure(p.line(), "expected " + p + " at " + when + " actual " + o.describe(seqOffset, tsOffset)
                     + " (" + mismatch + ")");
         }
         previousEventMicros = first.timeNanos() / NS_PER_US;
@@ -400,18 +417,19 @@ final class Execution {
 
     /** Null when {@code o} matches {@code p}, else what differs. */
     private String compare(Event.Packet p, Observed o) {
-        if (o.flags() != p.flags()) {
-            return "flags " + Flags.toString(o.flags()) + " instead of " + Flags.toString(p.flags());
-        }
-        if (o.sourcePort() != localPort || o.destinationPort() != remotePort) {
-            return "ports " + o.sourcePort() + " > " + o.destinationPort() + " instead of " + localPort + " > " + remotePort;
-        }
-        if ((o.flags() & Segment.SYN) != 0 && (!localIsnKnown || o.seq() != localIsnActual)) {
+        learnTimestamp(p, o);
+        if ((o.flags() & p.flags() & Segment.SYN) != 0 && (!localIsnKnown || o.seq() != localIsnActual)) {
             // The engine's ISN cannot be predicted: learn it (RFC 9293 §3.4.1); numbers after the SYN are
             // relative to it as the script wrote it.
             localIsnKnown = true;
             localIsnActual = o.seq();
             seqOffset = (p.start() - o.seq()) & 0xFFFFFFFFL;
+        }
+        if (o.flags() != p.flags()) {
+            return "flags " + Flags.toString(o.flags()) + " instead of " + Flags.toString(p.flags());
+        }
+        if (o.sourcePort() != localPort || o.destinationPort() != remotePort) {
+            return "ports " + o.sourcePort() + " > " + o.destinationPort() + " instead of " + localPort + " > " + remotePort;
         }
         long seq = (o.seq() + seqOffset) & 0xFFFFFFFFL;
         if (seq != p.start()) {
@@ -426,7 +444,6 @@ final class Execution {
         if (p.urgent() != null && o.urgent() != p.urgent()) {
             return "urg " + o.urgent() + " instead of " + p.urgent();
         }
-        learnTimestamp(p, o);
         if (options.lenient()) {
             return null;
         }
@@ -487,6 +504,7 @@ final class Execution {
     // ---- inbound --------------------------------------------------------------------------------
 
     private void inject(Event.Packet p) throws ScriptFailure {
+        checkOptionsSupported(p);
         long ack = p.ack() == null ? 0 : toActual(p.ack());
         List<TcpOption> opts = p.options();
         if (opts != null) {
@@ -710,7 +728,7 @@ final class Execution {
         if (e instanceof Expr.Symbol s) {
             Long v = Constants.symbol(s.name());
             if (v == null) {
-                throw new ScriptFailure(c.line(), "expected a known constant actual " + s.name());
+                throw new Unsupported(c.line(), "constant " + s.name() + " is not supported");
             }
             return v;
         }
@@ -782,7 +800,6 @@ final class Execution {
         }
         SocketFd fd = new SocketFd(n);
         fds.put(n, fd);
-        lastSocket = fd;
         return Result.ok(n);
     }
 
@@ -860,9 +877,9 @@ final class Execution {
         child.connected = true;
         child.boundPort = fd.boundPort;
         child.noDelay = fd.noDelay;
-        if (child.noDelay) {
-            engine.setNoDelay(h, true);
-        }
+        child.keepAlive = fd.keepAlive;
+        child.userTimeoutMillis = fd.userTimeoutMillis;
+        applySocketOptions(child);
         fds.put(n, child);
         byId.put(child.id, child);
         localPort = child.id.local().getPort();
@@ -908,9 +925,7 @@ final class Execution {
         fd.kind = SocketFd.Kind.CONNECTION;
         fd.id = engine.id(fd.handle);
         byId.put(fd.id, fd);
-        if (fd.noDelay) {
-            engine.setNoDelay(fd.handle, true);
-        }
+        applySocketOptions(fd);
         localPort = fd.id.local().getPort();
         remotePort = port;
         drain();
@@ -918,6 +933,19 @@ final class Execution {
             return Result.error(Constants.errno("EINPROGRESS"));
         }
         return fd.connected ? Result.ok(0) : WOULD_BLOCK;
+    }
+
+    /** Options set before the connection existed (or inherited from the listener, as Linux). */
+    private void applySocketOptions(SocketFd fd) {
+        if (fd.noDelay) {
+            engine.setNoDelay(fd.handle, true);
+        }
+        if (fd.keepAlive) {
+            engine.setKeepAlive(fd.handle, true, now);
+        }
+        if (fd.userTimeoutMillis > 0) {
+            engine.setR2(fd.handle, fd.userTimeoutMillis * 1_000_000L);
+        }
     }
 
     private Result takeError(SocketFd fd) {
@@ -1117,6 +1145,15 @@ final class Execution {
                     }
                     return Result.error(Constants.errno("EINVAL"));
                 }
+                case "SO_KEEPALIVE" -> {
+                    // RFC 9293 §3.8.4 (MUST-24: off unless asked), as Linux's SO_KEEPALIVE
+                    fd.keepAlive = value(c, valueArg) != 0;
+                    if (fd.handle >= 0 && !fd.released) {
+                        engine.setKeepAlive(fd.handle, fd.keepAlive, now);
+                        drainOutputsOnly();
+                    }
+                    return Result.ok(0);
+                }
                 case "SO_RCVBUF" -> {
                     fd.receiveBuffer = (int) value(c, valueArg);
                     notes.add("line " + c.line() + ": SO_RCVBUF recorded only (buffers come from synack.tcp.receive-buffer)");
@@ -1129,6 +1166,18 @@ final class Execution {
                 }
                 default -> throw new Unsupported(c.line(), "setsockopt " + name + " is not supported");
             }
+        }
+        if (level == Constants.IPPROTO_TCP && name.equals("TCP_USER_TIMEOUT")) {
+            // Linux TCP_USER_TIMEOUT (RFC 5482) in ms: this connection's R2 (RFC 9293 §3.8.3, MUST-21)
+            long ms = value(c, valueArg);
+            if (ms < 0) {
+                return Result.error(Constants.errno("EINVAL"));
+            }
+            fd.userTimeoutMillis = ms;
+            if (ms > 0 && fd.handle >= 0 && !fd.released) {
+                engine.setR2(fd.handle, ms * 1_000_000L);
+            }
+            return Result.ok(0);
         }
         if (level == Constants.IPPROTO_TCP && name.equals("TCP_NODELAY")) {
             fd.noDelay = value(c, valueArg) != 0;
@@ -1159,6 +1208,7 @@ final class Execution {
                     }
                 }
                 case "SO_REUSEADDR" -> v = fd.reuseAddress ? 1 : 0;
+                case "SO_KEEPALIVE" -> v = fd.keepAlive ? 1 : 0;
                 // Linux doubles the value set (for bookkeeping overhead) and reports the double
                 case "SO_RCVBUF" -> v = fd.receiveBuffer > 0 ? 2L * fd.receiveBuffer : receiveBufferSetting();
                 case "SO_SNDBUF" -> v = fd.sendBuffer > 0 ? 2L * fd.sendBuffer : sendBufferSetting();
@@ -1169,6 +1219,8 @@ final class Execution {
             }
         } else if (level == Constants.IPPROTO_TCP && name.equals("TCP_NODELAY")) {
             v = fd.noDelay ? 1 : 0;
+        } else if (level == Constants.IPPROTO_TCP && name.equals("TCP_USER_TIMEOUT")) {
+            v = fd.userTimeoutMillis;
         } else {
             throw new Unsupported(c.line(), "getsockopt " + name + " is not supported");
         }

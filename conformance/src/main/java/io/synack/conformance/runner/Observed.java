@@ -23,8 +23,11 @@ import java.util.stream.Collectors;
 record Observed(long timeNanos, int sourcePort, int destinationPort, int flags, long seq, long ack, int window,
         int urgent, int length, List<TcpOption> options) {
 
-    /** In packetdrill notation, with SEQ shifted by {@code seqOffset} (script minus actual). */
-    String describe(long seqOffset) {
+    /**
+     * In packetdrill notation, in the script's terms: SEQ shifted by {@code seqOffset} (script minus
+     * actual) and TSval by {@code tsOffset} (actual minus script).
+     */
+    String describe(long seqOffset, long tsOffset) {
         long start = (seq + seqOffset) & 0xFFFFFFFFL;
         StringBuilder b = new StringBuilder("> ").append(Flags.toString(flags)).append(' ').append(start).append(':')
                 .append((start + length) & 0xFFFFFFFFL).append('(').append(length).append(')');
@@ -36,7 +39,9 @@ record Observed(long timeNanos, int sourcePort, int destinationPort, int flags, 
             b.append(" urg ").append(urgent);
         }
         if (!options.isEmpty()) {
-            b.append(options.stream().map(Object::toString).collect(Collectors.joining(",", " <", ">")));
+            b.append(options.stream().map(o -> o instanceof TcpOption.Timestamp ts
+                    ? new TcpOption.Timestamp((ts.val() - tsOffset) & 0xFFFFFFFFL, ts.ecr()).toString()
+                    : o.toString()).collect(Collectors.joining(",", " <", ">")));
         }
         return b.append(" at ").append(EventTime.seconds(timeNanos / 1000)).append(" s").toString();
     }

@@ -34,6 +34,8 @@ final class SocketFd {
     int lingerOnOff;
     int lingerSeconds;
     boolean noDelay;
+    boolean keepAlive;
+    long userTimeoutMillis;
     int receiveBuffer;
     int sendBuffer;
 

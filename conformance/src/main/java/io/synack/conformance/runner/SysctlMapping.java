@@ -31,6 +31,11 @@ final class SysctlMapping {
         RULES.put("net.ipv4.tcp_synack_retries", new Rule("synack.tcp.synack.retries", v -> v));
         RULES.put("net.ipv4.tcp_retries1", new Rule("synack.tcp.r1", v -> v));
         RULES.put("net.ipv4.tcp_challenge_ack_limit", new Rule("synack.tcp.challenge-ack.limit", v -> v));
+        RULES.put("net.ipv4.tcp_keepalive_time", new Rule("synack.tcp.keepalive.idle", v -> v + "s"));
+        RULES.put("net.ipv4.tcp_keepalive_intvl", new Rule("synack.tcp.keepalive.interval", v -> v + "s"));
+        RULES.put("net.ipv4.tcp_keepalive_probes", new Rule("synack.tcp.keepalive.count", v -> v));
+        // Linux gives up the SYN when the N-th retransmission times out: 1 + 2 + ... + 2^N s
+        RULES.put("net.ipv4.tcp_syn_retries", new Rule("synack.tcp.syn.r2", SysctlMapping::synRetries));
         RULES.put("net.ipv4.tcp_rmem", new Rule("synack.tcp.receive-buffer", SysctlMapping::middle));
         RULES.put("net.ipv4.tcp_wmem", new Rule("synack.tcp.send-buffer", SysctlMapping::middle));
     }
@@ -121,6 +126,18 @@ final class SysctlMapping {
             case "1", "2" -> "true";
             default -> v;
         };
+    }
+
+    private static String synRetries(String v) {
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < 0 || n > 30) {
+                return v; // left for the setting's own validation message
+            }
+            return ((1L << (n + 1)) - 1) + "s";
+        } catch (NumberFormatException e) {
+            return v;
+        }
     }
 
     private static String middle(String v) {

@@ -216,13 +216,28 @@ public final class Parser {
         if (t.is("-")) {
             return 0;
         }
+        int flags = 0;
         if (t.is(".")) {
-            return 0x10;
-        }
-        if (t.kind() != Token.Kind.WORD) {
+            flags = 0x10;
+            if (peek().kind() != Token.Kind.WORD) {
+                return flags;
+            }
+            t = next(); // ".U": letters after the dot
+        } else if (t.kind() != Token.Kind.WORD) {
             throw error(t, "expected TCP flags (letters from S F R P U E W, '.' for ACK, '-' for none), found " + t.describe());
         }
-        int flags = 0;
+        flags = letters(t, flags);
+        if ((flags & 0x10) == 0 && accept(".")) {
+            flags |= 0x10;
+            if (peek().kind() == Token.Kind.WORD) {
+                flags = letters(next(), flags); // "P.U"
+            }
+        }
+        return flags;
+    }
+
+    private int letters(Token t, int initial) throws ScriptSyntaxException {
+        int flags = initial;
         for (char c : t.text().toCharArray()) {
             int bit = switch (c) {
                 case 'S' -> 0x02;
@@ -239,9 +254,6 @@ public final class Parser {
                 throw error(t, "flag '" + c + "' repeated in " + t.describe());
             }
             flags |= bit;
-        }
-        if (accept(".")) {
-            flags |= 0x10;
         }
         return flags;
     }
@@ -281,8 +293,15 @@ public final class Parser {
                     long ecr = unsigned32(expect(Token.Kind.NUMBER, "the TSecr"));
                     options.add(new TcpOption.Timestamp(val, ecr));
                 }
-                default -> throw error(t, "unknown TCP option " + t.describe()
-                        + " (supported: mss, wscale, sackOK, sack, TS val/ecr, nop, eol)");
+                default -> {
+                    // another stack's option (TFO cookie, MD5 ...): kept as text, the runner skips the script
+                    StringBuilder text = new StringBuilder(t.text());
+                    while (!peek().is(",") && !peek().is(">") && peek().kind() != Token.Kind.NEWLINE
+                            && peek().kind() != Token.Kind.EOF) {
+                        text.append(' ').append(next().text());
+                    }
+                    options.add(new TcpOption.Unsupported(text.toString()));
+                }
             }
             Token sep = next();
             if (sep.is(">")) {

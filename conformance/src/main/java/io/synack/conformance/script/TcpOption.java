@@ -121,4 +121,19 @@ public sealed interface TcpOption {
             return "kind " + kind + " len " + length;
         }
     }
+
+    /**
+     * An option the runner does not implement ({@code FO}, {@code md5}, {@code mptcp} ...), kept as
+     * written: a script using one is skipped, not failed, so suites of other stacks run.
+     */
+    record Unsupported(String text) implements TcpOption {
+        public int kind() {
+            return -1;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
 }

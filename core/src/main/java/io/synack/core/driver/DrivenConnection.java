@@ -195,6 +195,16 @@ final class DrivenConnection implements TcpConnection, StackDriver.Waiter {
     }
 
     @Override
+    public void setKeepAlive(boolean on) {
+        perform((engine, now) -> {
+            if (handle >= 0) {
+                engine.setKeepAlive(handle, on, now);
+            }
+            return null;
+        });
+    }
+
+    @Override
     public void setR2(java.time.Duration r2) {
         long nanos = r2.isNegative() || r2.isZero() ? -1 : saturatedNanos(r2);
         if (nanos <= 0) {

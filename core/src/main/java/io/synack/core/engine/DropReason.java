@@ -34,6 +34,8 @@ public final class DropReason {
     public static final String NOT_UNICAST = "not-unicast";
     /** A SYN from a multicast or unspecified source address. */
     public static final String BAD_ADDRESS = "bad-address";
+    /** A segment with a timestamp older than TS.Recent (RFC 7323 §5 PAWS), answered by an ACK. */
+    public static final String PAWS = "paws";
     /** Data arriving after the application closed the receiving direction (answered by RST, as Linux). */
     public static final String DATA_AFTER_CLOSE = "data-after-close";
 }

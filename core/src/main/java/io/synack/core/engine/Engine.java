@@ -170,6 +170,16 @@ public interface Engine {
      */
     void setR2(int connection, long r2Nanos);
 
+    /**
+     * Switches keepalive for one connection (RFC 9293 §3.8.4, MUST-24: off unless the application
+     * asks; the default comes from {@code synack.tcp.keepalive}), as Linux's {@code SO_KEEPALIVE}.
+     *
+     * @param connection the handle
+     * @param on whether to probe the peer after {@code synack.tcp.keepalive.idle} of silence
+     * @param now the time
+     */
+    void setKeepAlive(int connection, boolean on, long now);
+
     // ---- queries --------------------------------------------------------------------------------
 
     /** The state of a connection (CLOSED once its handle is gone). */

@@ -33,6 +33,7 @@ import java.time.Duration;
  * @param timestamps offer the RFC 7323 timestamps option
  * @param delayedAck delay ACKs of in-order data (RFC 9293 §3.8.6.3)
  * @param delayedAckTimeoutNanos longest ACK delay (MUST-40: below 0.5 s)
+ * @param sender congestion control and keepalive
  */
 public record EngineConfig(
         long mslNanos,
@@ -60,7 +61,8 @@ public record EngineConfig(
         boolean sack,
         boolean timestamps,
         boolean delayedAck,
-        long delayedAckTimeoutNanos) {
+        long delayedAckTimeoutNanos,
+        SenderOptions sender) {
 
     /** Checks the relations between values that single settings cannot check. */
     public EngineConfig {
@@ -122,7 +124,8 @@ public record EngineConfig(
                     s.get(EngineSettings.SACK),
                     s.get(EngineSettings.TIMESTAMPS),
                     s.get(EngineSettings.DELAYED_ACK),
-                    s.get(EngineSettings.DELAYED_ACK_TIMEOUT).toNanos());
+                    s.get(EngineSettings.DELAYED_ACK_TIMEOUT).toNanos(),
+                    SenderOptions.from(s));
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigurationException(e.getMessage());
         }
@@ -134,7 +137,7 @@ public record EngineConfig(
                 r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, rfc1337, challengeAckLimit, mss, sendBuffer,
                 receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh, unsafeTwoWayHandshake,
                 unsafeCloseOnFirstFin, windowScaling, sack, timestamps, delayedAck,
-                delayedAckTimeoutNanos);
+                delayedAckTimeoutNanos, sender);
     }
 
     /** A copy with RFC 1337 protection switched. */
@@ -143,7 +146,7 @@ public record EngineConfig(
                 r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, on, challengeAckLimit, mss, sendBuffer,
                 receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh, unsafeTwoWayHandshake,
                 unsafeCloseOnFirstFin, windowScaling, sack, timestamps, delayedAck,
-                delayedAckTimeoutNanos);
+                delayedAckTimeoutNanos, sender);
     }
 
     /** A copy with another challenge-ACK limit. */
@@ -152,7 +155,7 @@ public record EngineConfig(
                 r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, rfc1337, limit, mss, sendBuffer,
                 receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh, unsafeTwoWayHandshake,
                 unsafeCloseOnFirstFin, windowScaling, sack, timestamps, delayedAck,
-                delayedAckTimeoutNanos);
+                delayedAckTimeoutNanos, sender);
     }
 
     /** A copy with other buffer sizes. */
@@ -161,7 +164,7 @@ public record EngineConfig(
                 r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, rfc1337, challengeAckLimit, mss, send,
                 receive, noDelay, isnSecret, ephemeralLow, ephemeralHigh, unsafeTwoWayHandshake,
                 unsafeCloseOnFirstFin, windowScaling, sack, timestamps, delayedAck,
-                delayedAckTimeoutNanos);
+                delayedAckTimeoutNanos, sender);
     }
 
     /** A copy with another user timeout (0 = none). */
@@ -170,7 +173,7 @@ public record EngineConfig(
                 r1, r2Nanos, finTimeoutNanos, timeout.toNanos(), rfc1337, challengeAckLimit, mss, sendBuffer,
                 receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh, unsafeTwoWayHandshake,
                 unsafeCloseOnFirstFin, windowScaling, sack, timestamps, delayedAck,
-                delayedAckTimeoutNanos);
+                delayedAckTimeoutNanos, sender);
     }
 
     /** A copy with the unsafe experiment switches set (the seed's "why three?" and "why four?"). */
@@ -178,7 +181,7 @@ public record EngineConfig(
         return new EngineConfig(mslNanos, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
                 r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, rfc1337, challengeAckLimit, mss, sendBuffer,
                 receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh, twoWayHandshake, closeOnFirstFin, windowScaling, sack, timestamps, delayedAck,
-                delayedAckTimeoutNanos);
+                delayedAckTimeoutNanos, sender);
     }
 
     /**
@@ -189,7 +192,7 @@ public record EngineConfig(
         return new EngineConfig(mslNanos, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
                 r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, rfc1337, challengeAckLimit, mss, sendBuffer,
                 receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh, unsafeTwoWayHandshake,
-                unsafeCloseOnFirstFin, windowScaling, sack, timestamps, delayedAck, delayedAckTimeoutNanos);
+                unsafeCloseOnFirstFin, windowScaling, sack, timestamps, delayedAck, delayedAckTimeoutNanos, sender);
     }
 
     /** A copy with delayed ACK switched and its timeout. */
@@ -197,6 +200,19 @@ public record EngineConfig(
         return new EngineConfig(mslNanos, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
                 r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, rfc1337, challengeAckLimit, mss, sendBuffer,
                 receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh, unsafeTwoWayHandshake,
-                unsafeCloseOnFirstFin, windowScaling, sack, timestamps, on, timeout.toNanos());
+                unsafeCloseOnFirstFin, windowScaling, sack, timestamps, on, timeout.toNanos(), sender);
+    }
+
+    /** A copy with other congestion control and keepalive settings. */
+    public EngineConfig withSender(SenderOptions options) {
+        return new EngineConfig(mslNanos, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, synR2Nanos, synAckRetries,
+                r1, r2Nanos, finTimeoutNanos, userTimeoutNanos, rfc1337, challengeAckLimit, mss, sendBuffer,
+                receiveBuffer, noDelay, isnSecret, ephemeralLow, ephemeralHigh, unsafeTwoWayHandshake,
+                unsafeCloseOnFirstFin, windowScaling, sack, timestamps, delayedAck, delayedAckTimeoutNanos, options);
+    }
+
+    /** A copy with keepalive switched on or off for new connections, with its timing. */
+    public EngineConfig withKeepAlive(boolean on, Duration idle, Duration interval, int count) {
+        return withSender(new SenderOptions(sender.congestionControl(), on, idle.toNanos(), interval.toNanos(), count));
     }
 }

@@ -150,10 +150,33 @@ public final class EngineSettings {
     public static final Setting<Boolean> UNSAFE_CLOSE_ON_FIRST_FIN = Setting.bool("synack.tcp.unsafe.close-on-first-fin",
             "UNSAFE experiment: a FIN received closes both directions at once (no half-close)", false);
 
+    /** Congestion control algorithm of new connections (RFC 5681; Linux net.ipv4.tcp_congestion_control). */
+    public static final Setting<String> CONGESTION_CONTROL = Setting.oneOf("synack.tcp.congestion-control",
+            "congestion control algorithm (NewReno: RFC 5681, RFC 6582)", "newreno", "newreno");
+
+    /** Keepalive on new connections (RFC 9293 §3.8.4, MUST-24: "MUST default to off"; Linux SO_KEEPALIVE). */
+    public static final Setting<Boolean> KEEPALIVE = Setting.bool("synack.tcp.keepalive",
+            "send keepalive probes on idle connections (RFC 9293 3.8.4; off by default, MUST-24)", false);
+
+    /** Idle time before the first keepalive probe (MUST-25: at least 2 hours by default; Linux tcp_keepalive_time). */
+    public static final Setting<java.time.Duration> KEEPALIVE_IDLE = Setting.duration("synack.tcp.keepalive.idle",
+            "idle time before the first keepalive probe (MUST-25: default no less than 2h; Linux tcp_keepalive_time)",
+            java.time.Duration.ofHours(2), java.time.Duration.ofMillis(1), java.time.Duration.ofDays(30));
+
+    /** Time between unanswered keepalive probes (Linux tcp_keepalive_intvl, 75 s). */
+    public static final Setting<java.time.Duration> KEEPALIVE_INTERVAL = Setting.duration("synack.tcp.keepalive.interval",
+            "time between unanswered keepalive probes (Linux tcp_keepalive_intvl)",
+            java.time.Duration.ofSeconds(75), java.time.Duration.ofMillis(1), java.time.Duration.ofDays(1));
+
+    /** Unanswered keepalive probes before the connection times out (Linux tcp_keepalive_probes, 9). */
+    public static final Setting<Integer> KEEPALIVE_COUNT = Setting.integer("synack.tcp.keepalive.count",
+            "unanswered keepalive probes after which the connection times out (Linux tcp_keepalive_probes)", 9, 1, 1000);
+
     public static List<Setting<?>> all() {
         return List.of(MSL, RTO_INITIAL, RTO_MIN, RTO_MAX, SYN_R2, SYNACK_RETRIES, R1, R2, FIN_TIMEOUT,
                 USER_TIMEOUT, RFC1337, CHALLENGE_ACK_LIMIT, MSS, SEND_BUFFER, RECEIVE_BUFFER, NODELAY, ISN_SECRET,
                 EPHEMERAL_LOW, EPHEMERAL_HIGH, UNSAFE_TWO_WAY_HANDSHAKE, UNSAFE_CLOSE_ON_FIRST_FIN, WINDOW_SCALING, SACK,
-                TIMESTAMPS, DELAYED_ACK, DELAYED_ACK_TIMEOUT);
+                TIMESTAMPS, DELAYED_ACK, DELAYED_ACK_TIMEOUT, CONGESTION_CONTROL, KEEPALIVE, KEEPALIVE_IDLE,
+                KEEPALIVE_INTERVAL, KEEPALIVE_COUNT);
     }
 }

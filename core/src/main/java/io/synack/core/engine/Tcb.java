@@ -105,6 +105,12 @@ final class Tcb {
     /** When we last answered an unacceptable segment without data with an ACK (Linux last_oow_ack_time). */
     long lastOutOfWindowAck = Long.MIN_VALUE / 2;
     long finWait2Deadline = NONE;
+    /** Keepalive (RFC 9293 §3.8.4): on for this connection, its timer, unanswered probes. */
+    boolean keepAlive;
+    long keepAliveDeadline = NONE;
+    int keepAliveProbes;
+    /** When a segment of this connection last arrived (keepalive idle time). */
+    long lastReceivedAt;
     /** When the oldest unacknowledged segment was first sent (R2 and the user timeout run from here). */
     long headSentAt = -1;
     int retransmits;
@@ -116,6 +122,33 @@ final class Tcb {
     /** Karn: the segment being timed ends at this sequence number; {@link #rttStart} -1 if none. */
     int rttSeq;
     long rttStart = -1;
+
+    // Congestion control and loss recovery (RFC 5681, RFC 6582, RFC 6675).
+    final CongestionControl cc;
+    /** Duplicate ACKs in a row (RFC 5681 §2 definition), outside recovery. */
+    int dupAcks;
+    /** New data sent on duplicate ACKs before a recovery (RFC 3042), not counted in FlightSize for ssthresh. */
+    int limitedTransmit;
+    /** In fast recovery (RFC 6582 §3.2, RFC 6675 §5). */
+    boolean inRecovery;
+    /**
+     * SND.MAX when the last recovery or retransmission timeout began: RFC 6582's "recover" + 1.
+     * A new fast retransmit needs SND.UNA to reach it (RFC 6582 §3.2 step 1), and an ACK reaching
+     * it ends the recovery (step 3).
+     */
+    int recoverEnd;
+    /** RFC 6675 HighRxt + 1: retransmissions in this recovery have covered up to here. */
+    int highRxt;
+    /** What the peer SACKed (RFC 2018, RFC 6675 §3). */
+    final SackScoreboard scoreboard = new SackScoreboard();
+    /** When data was last sent, for restart after idle (RFC 5681 §4.1); -1 before any. */
+    long lastDataSentAt = -1;
+    /** When an acceptable ACK last arrived, for zero-window probing give-up; -1 before any. */
+    long lastAckAt = -1;
+    /** When the first still unanswered zero-window probe was sent, or -1. */
+    long probesUnansweredSince = -1;
+    long fastRetransmits;
+    long timeouts;
 
     long wheelTimer = -1;
     long wheelDeadline = NONE;
@@ -137,6 +170,8 @@ final class Tcb {
         this.receiveBuffer = new ByteRing(config.receiveBuffer());
         this.rtt = new RttEstimator(config.rtoInitialNanos(), config.rtoMinNanos(), config.rtoMaxNanos());
         this.noDelay = config.noDelay();
+        this.cc = CongestionControl.named(config.sender().congestionControl());
+        this.keepAlive = config.sender().keepAlive();
         this.r2Nanos = config.userTimeoutNanos() > 0 ? config.userTimeoutNanos() : config.r2Nanos();
     }
 
@@ -159,6 +194,6 @@ final class Tcb {
     }
 
     long nextDeadline() {
-        return Math.min(rtoDeadline, Math.min(persistDeadline, finWait2Deadline));
+        return Math.min(Math.min(rtoDeadline, keepAliveDeadline), Math.min(persistDeadline, finWait2Deadline));
     }
 }

@@ -56,6 +56,8 @@ public final class TcpEngine implements Engine {
     static final int DEFAULT_MSS_IPV6 = 1220;
     /** The largest unscaled window (RFC 9293 §3.1: a 16-bit field). */
     private static final int MAX_WINDOW = 65535;
+    /** RFC 5681 §3.2 / RFC 6675 DupThresh: the third duplicate ACK signals a loss. */
+    static final int DUP_THRESH = 3;
 
     private final InetAddress localAddress;
     private final EngineConfig config;
@@ -196,6 +198,11 @@ public final class TcpEngine implements Engine {
         if (handle >= 0) {
             Tcb tcb = tcbs[handle];
             tcb.segmentsReceived++;
+            tcb.lastReceivedAt = now; // keepalive: the peer is alive
+            if (tcb.keepAliveProbes > 0) {
+                tcb.keepAliveProbes = 0; // an answer: idle time counts again from here
+                tcb.keepAliveDeadline = now + config.sender().keepAliveIdleNanos();
+            }
             switch (tcb.state) {
                 case SYN_SENT -> synSentArrives(tcb, seg, now);
                 default -> synchronizedArrives(tcb, seg, now);
@@ -392,6 +399,13 @@ public final class TcpEngine implements Engine {
             synInWindow(tcb, seg, now);
             return;
         }
+        // RFC 7323 §5.3 R1 (PAWS), before the acceptability test: a segment whose TSval is older than
+        // TS.Recent is an old duplicate; "send an acknowledgment in reply ... and drop the segment".
+        if (Paws.rejects(tcb, seg, now)) {
+            stats.drop(DropReason.PAWS);
+            sendOutOfWindowAck(tcb, seg, now);
+            return;
+        }
         // first: check sequence number (the four cases).
         int rcvWnd = receiveWindow(tcb);
         if (!simultaneousSynAck && !acceptable(seg.seq, segLen, tcb.rcvNxt, rcvWnd)) {
@@ -562,10 +576,24 @@ public final class TcpEngine implements Engine {
             sendChallengeAck(tcb, now);
             return false;
         }
+        int segWindow = OptionNegotiation.segmentWindow(tcb, seg);
+        tcb.lastAckAt = now;
+        if (tcb.sackPermitted && seg.sackBlockCount > 0 && le(tcb.sndUna, ack)) {
+            // RFC 2018 §5 / RFC 6675 §5 step (2): record what the peer holds above SEG.ACK.
+            for (int i = 0; i < seg.sackBlockCount; i++) {
+                tcb.scoreboard.add(seg.sackBlocks[2 * i], seg.sackBlocks[2 * i + 1], ack, tcb.sndMax);
+            }
+        }
+        tcb.probesUnansweredSince = -1; // the peer answers: zero-window probing may go on (Linux)
         if (gt(ack, tcb.sndUna)) {
             // "If SND.UNA < SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK. Any segments on the
             // retransmission queue that are thereby entirely acknowledged are removed."
-            acknowledge(tcb, ack, now);
+            acknowledge(tcb, ack, Paws.rttSample(tcb, seg, now), now);
+        } else if (ack == tcb.sndUna && tcb.sndUna != tcb.sndMax && seg.payloadLength() == 0
+                && !seg.has(Segment.FIN) && segWindow == tcb.sndWnd) {
+            // RFC 5681 §2 DUPLICATE ACKNOWLEDGMENT: outstanding data, no data, no SYN/FIN, SEG.ACK =
+            // SND.UNA, and the advertised window unchanged.
+            duplicateAck(tcb, now);
         }
         // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated. If (SND.WL1 < SEG.SEQ
         // or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ,
@@ -613,16 +641,66 @@ public final class TcpEngine implements Engine {
         return true;
     }
 
+    /**
+     * RFC 5681 §3.2 fast retransmit on the third duplicate ACK, or a further duplicate ACK during
+     * NewReno fast recovery (window inflation, step 4).
+     */
+    private void duplicateAck(Tcb tcb, long now) {
+        int smss = smss(tcb);
+        if (tcb.inRecovery) {
+            if (!sackRecovery(tcb)) {
+                tcb.cc.onDuplicateAckInRecovery(smss);
+            }
+            return;
+        }
+        tcb.dupAcks++;
+        boolean lost = tcb.dupAcks >= DUP_THRESH
+                || (sackRecovery(tcb) && gt(tcb.scoreboard.lostBoundary(tcb.sndUna, smss, DUP_THRESH), tcb.sndUna));
+        // RFC 6582 §3.2 step 1: no new recovery until everything outstanding at the last one (or at the
+        // last retransmission timeout) is acknowledged; the duplicates may be caused by our own
+        // unnecessary retransmissions.
+        if (lost && ge(tcb.sndUna, tcb.recoverEnd)) {
+            enterRecovery(tcb, now);
+        }
+    }
+
+    /** RFC 5681 §3.2 steps 2-4, RFC 6582 §3.2 step 2, RFC 6675 §5 step 4. */
+    private void enterRecovery(Tcb tcb, long now) {
+        int smss = smss(tcb);
+        boolean sack = sackRecovery(tcb);
+        // RFC 5681 §3.2 step 2: "additional data sent in limited transmit MUST NOT be included".
+        tcb.cc.onEnterRecovery(tcb.sndMax - tcb.sndUna - tcb.limitedTransmit, smss, sack, now);
+        tcb.inRecovery = true;
+        tcb.recoverEnd = tcb.sndMax; // "record the highest sequence number transmitted in recover"
+        tcb.dupAcks = 0;
+        tcb.fastRetransmits++;
+        // "The lost segment starting at SND.UNA MUST be retransmitted" (RFC 5681 §3.2 step 4; RFC 6675
+        // step 4.3: "the first data segment presumed dropped").
+        int len = transmitData(tcb, tcb.sndUna, sack ? tcb.scoreboard.nextSackedStart(tcb.sndUna, tcb.sndMax) - tcb.sndUna
+                : smss, now);
+        tcb.highRxt = tcb.sndUna + len;
+    }
+
     /** SND.UNA advances to {@code ack}: free acknowledged bytes, RTT sample, restart or stop the timer. */
-    private void acknowledge(Tcb tcb, int ack, long now) {
+    private void acknowledge(Tcb tcb, int ack, long rttmSample, long now) {
+        int oldUna = tcb.sndUna;
+        int flightBefore = tcb.sndMax - oldUna;
         int dataEnd = tcb.sendBufferSeq + tcb.sendBuffer.size();
         int ackedData = (gt(ack, dataEnd) ? dataEnd : ack) - tcb.sendBufferSeq;
         if (ackedData > 0) {
             tcb.sendBuffer.discard(ackedData);
             tcb.sendBufferSeq += ackedData;
         }
-        // Karn (RFC 6298 §3): rttStart is cleared whenever a segment is retransmitted.
-        if (tcb.rttStart >= 0 && ge(ack, tcb.rttSeq)) {
+        if (tcb.timestampsOk) {
+            // RFC 7323 §4 RTTM: every ACK that advances SND.UNA gives a sample, TS clock - SEG.TSecr,
+            // retransmitted data included (the echo says which transmission is acknowledged, so
+            // Karn's rule is not needed). A TSecr of 0 is not an echo (Linux ignores it too).
+            if (rttmSample >= 0) {
+                tcb.rtt.sample(rttmSample);
+            }
+            tcb.rttStart = -1;
+        } else if (tcb.rttStart >= 0 && ge(ack, tcb.rttSeq)) {
+            // Karn (RFC 6298 §3): rttStart is cleared whenever a segment is retransmitted.
             tcb.rtt.sample(now - tcb.rttStart);
             tcb.rttStart = -1;
         }
@@ -638,10 +716,44 @@ public final class TcpEngine implements Engine {
             tcb.rtoDeadline = now + tcb.rtt.rto(); // RFC 6298 §5.3
             tcb.headSentAt = now;
         }
+        tcb.scoreboard.advance(ack);
+        if (tcb.scoreboard.reneged(ack)) {
+            tcb.scoreboard.clear(); // RFC 2018 §8: the receiver discarded SACKed data; trust only cumulative ACKs
+        }
+        congestionOnAck(tcb, ack - oldUna, flightBefore, now);
         if (tcb.writableWanted && ackedData > 0) {
             tcb.writableWanted = false;
             events.add(new ConnectionEvent.Writable(tcb.id, now));
         }
+    }
+
+    /** Congestion control for an ACK that advanced SND.UNA by {@code acked} (RFC 5681, RFC 6582, RFC 6675). */
+    private void congestionOnAck(Tcb tcb, int acked, int flightBefore, long now) {
+        int smss = smss(tcb);
+        tcb.dupAcks = 0;
+        tcb.limitedTransmit = 0;
+        if (!tcb.inRecovery) {
+            tcb.cc.onAck(acked, smss, 2L * flightBefore >= tcb.cc.cwnd(), now);
+            return;
+        }
+        if (ge(tcb.sndUna, tcb.recoverEnd)) {
+            // RFC 6582 §3.2 step 3 / RFC 6675 §5: a full ACK ends the recovery.
+            tcb.inRecovery = false;
+            tcb.cc.onExitRecovery(tcb.sndMax - tcb.sndUna, smss);
+            return;
+        }
+        if (sackRecovery(tcb)) {
+            // RFC 6675: a partial ACK only changes the pipe; NextSeg picks the next hole in output.
+            if (lt(tcb.highRxt, tcb.sndUna)) {
+                tcb.highRxt = tcb.sndUna;
+            }
+            return;
+        }
+        // RFC 6582 §3.2 step 5, partial ACK: "retransmit the first unacknowledged segment", deflate.
+        // (RFC 6298 §5.3 restarts the timer for every partial ACK: the Slow-but-Steady variant of RFC 6582 §4.)
+        tcb.cc.onPartialAck(acked, smss);
+        tcb.fastRetransmits++;
+        transmitData(tcb, tcb.sndUna, smss, now);
     }
 
     /**
@@ -747,11 +859,13 @@ public final class TcpEngine implements Engine {
         ConnectionKey key = timeWait.key(slot);
         if (seg.has(Segment.SYN) && !seg.has(Segment.RST)) {
             Listener l = seg.has(Segment.ACK) ? null : listenersByPort.get(seg.destinationPort);
-            // RFC 9293 §3.10.7.4 (MAY-2) and RFC 6191 §2 without timestamps: a new SYN whose sequence
-            // number is above the old incarnation's RCV.NXT may reopen the connection. Linux takes
+            // RFC 9293 §3.10.7.4 (MAY-2) and RFC 6191 §2: a new SYN may reopen the connection when its
+            // timestamp is newer than the old incarnation's TS.Recent (both incarnations with
+            // timestamps), or else when its sequence number is above the old RCV.NXT. Linux takes
             // the new ISS as the old SND.NXT + 65535 + 2 so old and new sequence spaces cannot overlap.
-            if (l != null && gt(seg.seq, rcvNxt) && !l.full()) {
-                removeTimeWait(slot, "rcv SYN above RCV.NXT (reopen, MAY-2)", now);
+            String reopen = l == null || l.full() ? null : Paws.timeWaitReopen(timeWait, slot, seg, config.timestamps());
+            if (reopen != null) {
+                removeTimeWait(slot, reopen, now);
                 forcedIss = sndNxt + MAX_WINDOW + 2;
                 forcedIssPending = true;
                 listenArrives(l, remote, seg, now);
@@ -761,6 +875,12 @@ public final class TcpEngine implements Engine {
             stats.drop(DropReason.SYN_IN_WINDOW);
             timeWaitChallengeAck(slot, now); // RFC 5961 §4.2
             return;
+        }
+        if (timeWait.timestampsOk(slot) && seg.hasTimestamps && !seg.has(Segment.RST)
+                && ge(seg.tsVal, timeWait.tsRecent(slot)) && le(seg.seq, rcvNxt)) {
+            // RFC 7323 §4.3 in TIME-WAIT too (Linux tcp_timewait_state_process keeps tw_ts_recent), so
+            // RFC 6191 compares a new SYN with the peer's latest timestamp.
+            timeWait.tsRecent(slot, seg.tsVal);
         }
         if (!acceptable(seg.seq, seg.sequenceLength(), rcvNxt, wnd)) {
             boolean retransmittedFin = seg.has(Segment.FIN) && seg.seq + seg.sequenceLength() == rcvNxt;
@@ -859,13 +979,71 @@ public final class TcpEngine implements Engine {
             retransmissionTimeout(tcb, now);
             return;
         }
+        if (tcb.keepAliveDeadline <= now) {
+            keepAliveTimeout(tcb, now);
+            if (tcbs[tcb.handle] != tcb) {
+                return;
+            }
+        }
         if (tcb.persistDeadline <= now) {
             // MUST-36 zero-window probe, as Linux tcp_probe_timer / tcp_xmit_probe_skb: an ACK with an
             // old sequence number makes the peer answer with its current window. Backoff doubles.
+            // A peer that answers keeps the connection for as long as its window stays closed (RFC 9293
+            // §3.8.6.1, RFC 1122 §4.2.2.17: the connection stays open while the receiver ACKs the
+            // probes); one that stops answering is given up after R2 or the user
+            // timeout (Linux: tcp_retries2 unanswered probes, or TCP_USER_TIMEOUT).
+            if (tcb.probesUnansweredSince < 0) {
+                tcb.probesUnansweredSince = now;
+            } else if (now - tcb.probesUnansweredSince >= tcb.r2Nanos) {
+                TcpState was = tcb.state;
+                setState(tcb, TcpState.CLOSED, "zero-window probes unanswered (R2)", now);
+                events.add(new ConnectionEvent.TimedOut(tcb.id, now, was));
+                release(tcb, CloseReason.TIMED_OUT, now);
+                return;
+            }
             tcb.persistInterval = Math.min(tcb.persistInterval * 2, config.rtoMaxNanos());
             tcb.persistDeadline = now + tcb.persistInterval;
             queueSegment(tcb, tcb.sndUna - 1, Segment.ACK);
         }
+    }
+
+    /**
+     * RFC 9293 §3.8.4 keepalive, as Linux's {@code tcp_keepalive_timer}: after {@code idle} without
+     * a segment from the peer and with no data outstanding (MUST-25), a probe
+     * {@code <SEQ=SND.NXT-1><ACK=RCV.NXT>} without data (Linux sends no garbage octet) makes the peer
+     * answer with an ACK. One unanswered probe proves nothing (§3.8.4: ACKs are not reliably
+     * delivered); {@code count} probes {@code interval} apart without an answer time the connection
+     * out (Linux sends an RST then, and reports ETIMEDOUT).
+     */
+    private void keepAliveTimeout(Tcb tcb, long now) {
+        SenderOptions o = config.sender();
+        TcpState s = tcb.state;
+        boolean probing = s == TcpState.ESTABLISHED || s == TcpState.CLOSE_WAIT
+                || (s == TcpState.FIN_WAIT_2 && tcb.finWait2Deadline == Tcb.NONE);
+        if (!tcb.keepAlive || !probing) {
+            tcb.keepAliveDeadline = Tcb.NONE;
+            return;
+        }
+        long silent = now - tcb.lastReceivedAt;
+        if (silent < o.keepAliveIdleNanos()) {
+            tcb.keepAliveDeadline = tcb.lastReceivedAt + o.keepAliveIdleNanos();
+            return;
+        }
+        if (tcb.sndUna != tcb.sndMax || tcb.persistDeadline != Tcb.NONE) {
+            // Data outstanding or a closed window: retransmissions and probes watch the peer already.
+            tcb.keepAliveDeadline = now + o.keepAliveIdleNanos();
+            return;
+        }
+        if (tcb.keepAliveProbes >= o.keepAliveCount()) {
+            setState(tcb, TcpState.CLOSED, "keepalive: " + tcb.keepAliveProbes + " probes unanswered; snd RST", now);
+            sendReset(tcb.remote, tcb.localPort, tcb.remotePort, tcb.sndMax, 0, false);
+            events.add(new ConnectionEvent.TimedOut(tcb.id, now, s));
+            release(tcb, CloseReason.TIMED_OUT, now);
+            return;
+        }
+        tcb.keepAliveProbes++;
+        queueSegment(tcb, tcb.sndMax - 1, Segment.ACK);
+        tcb.keepAliveDeadline = now + o.keepAliveIntervalNanos();
     }
 
     /** RFC 6298 §5.4-§5.6 and RFC 9293 §3.8.3 (R1, R2, MUST-20..23). */
@@ -873,8 +1051,14 @@ public final class TcpEngine implements Engine {
         long limit = tcb.state == TcpState.SYN_SENT ? config.synR2Nanos()
                 : tcb.r2Nanos;
         boolean passiveHalfOpen = tcb.state == TcpState.SYN_RECEIVED && tcb.passive;
+        long since = tcb.headSentAt;
+        if (tcb.sndWnd == 0 && tcb.lastAckAt > since && tcb.state != TcpState.SYN_SENT) {
+            // Linux tcp_retransmit_timer: into a zero window the retransmissions are probes, and a peer
+            // that answers them keeps the connection; R2 counts from its last answer.
+            since = tcb.lastAckAt;
+        }
         if (passiveHalfOpen ? tcb.retransmits >= config.synAckRetries()
-                : tcb.headSentAt >= 0 && now - tcb.headSentAt >= limit) {
+                : since >= 0 && now - since >= limit) {
             // R2 reached: "close the connection" (MUST-20), for a SYN after synack.tcp.syn.r2 (MUST-23);
             // a half-open passive child expires and frees its backlog slot.
             TcpState was = tcb.state;
@@ -895,8 +1079,9 @@ public final class TcpEngine implements Engine {
         tcb.rtt.backOff(); // RFC 6298 §5.5
         tcb.rttStart = -1; // Karn: never time a retransmitted segment
         long next = now + tcb.rtt.rto();
-        if (!passiveHalfOpen && tcb.headSentAt >= 0) {
-            next = Math.min(next, tcb.headSentAt + limit); // give up exactly at R2 (Linux clamps likewise)
+        if (!passiveHalfOpen && since >= 0) {
+            // give up exactly at R2 (Linux clamps likewise); R2 may be "never" (Long.MAX_VALUE, MUST-21)
+            next = Math.min(next, limit > Long.MAX_VALUE - since ? Long.MAX_VALUE : since + limit);
         }
         tcb.rtoDeadline = next;
         if (tcb.synUnacked()) {
@@ -910,9 +1095,22 @@ public final class TcpEngine implements Engine {
             }
             return;
         }
-        // Go back to SND.UNA and resend one segment; the ACK it brings clocks out the rest.
-        tcb.sndNxt = tcb.sndUna;
-        output(tcb, now, 1);
+        // RFC 5681 §3.1: ssthresh = max(FlightSize / 2, 2*SMSS) (held on repeated expiries), cwnd =
+        // LW = 1 SMSS; RFC 6582 §3.2: recover = HighData, so the duplicates our go-back causes start
+        // no fast retransmit; any recovery in progress ends (RFC 6675 §5.1).
+        int smss = smss(tcb);
+        tcb.timeouts++;
+        tcb.cc.onRetransmissionTimeout(tcb.sndMax - tcb.sndUna, smss, tcb.retransmits == 1, now);
+        tcb.inRecovery = false;
+        tcb.dupAcks = 0;
+        tcb.limitedTransmit = 0;
+        tcb.recoverEnd = tcb.sndMax;
+        // Go back to SND.UNA and resend the first segment, even into a zero window (Linux
+        // tcp_retransmit_timer: "our retransmits become zero probes"); the ACKs it brings clock out the
+        // rest from SND.NXT, skipping what the peer SACKed.
+        int len = transmitData(tcb, tcb.sndUna, Math.min(smss,
+                tcb.scoreboard.nextSackedStart(tcb.sndUna, tcb.sndMax) - tcb.sndUna), now);
+        tcb.sndNxt = tcb.sndUna + len;
     }
 
     // =============================================================================================
@@ -1171,6 +1369,19 @@ public final class TcpEngine implements Engine {
     }
 
     @Override
+    public void setKeepAlive(int connection, boolean on, long now) {
+        clock = now;
+        Tcb tcb = tcb(connection);
+        if (tcb == null || tcb.detached) {
+            return;
+        }
+        tcb.keepAlive = on;
+        tcb.keepAliveProbes = 0;
+        tcb.keepAliveDeadline = on && tcb.state.isSynchronized() ? now + config.sender().keepAliveIdleNanos() : Tcb.NONE;
+        armTimer(tcb);
+    }
+
+    @Override
     public void setR2(int connection, long r2Nanos) {
         if (r2Nanos <= 0) {
             throw new IllegalArgumentException("R2 must be positive: " + r2Nanos + " ns");
@@ -1256,6 +1467,11 @@ public final class TcpEngine implements Engine {
     @Override
     public long nextDeadline() {
         return timers.next();
+    }
+
+    /** The TCB behind a handle, for segment-level tests; null when released. */
+    Tcb tcbForTest(int handle) {
+        return tcb(handle);
     }
 
     /** TCBs alive (not yet released), for leak checks. */
@@ -1475,6 +1691,13 @@ public final class TcpEngine implements Engine {
         if (tcb.synRetransmitted) {
             tcb.rtt.fallBackAfterSynTimeout(); // RFC 6298 §5.7
         }
+        tcb.cc.init(smss(tcb)); // RFC 6928 initial window
+        tcb.lastReceivedAt = now;
+        if (tcb.keepAlive) {
+            tcb.keepAliveDeadline = now + config.sender().keepAliveIdleNanos(); // MUST-25 idle interval
+        }
+        tcb.recoverEnd = tcb.sndUna; // RFC 6582 §3.2: "recover" starts at the ISS
+        tcb.highRxt = tcb.sndUna;
         setState(tcb, TcpState.ESTABLISHED, cause, now);
         if (tcb.passive && tcb.listener >= 0 && listeners[tcb.listener] != null) {
             listeners[tcb.listener].acceptQueue.offerInt(tcb.handle);
@@ -1517,15 +1740,6 @@ public final class TcpEngine implements Engine {
     // =============================================================================================
 
     private void output(Tcb tcb, long now) {
-        output(tcb, now, Integer.MAX_VALUE);
-    }
-
-    /**
-     * Sends what the peer's window allows from SND.NXT: data segmented to the peer's MSS, then the
-     * FIN once all data is out (RFC 9293 §3.10.2, §3.10.4). Arms the retransmission timer for what
-     * is in flight, or the persist timer when a zero window holds data back (MUST-36).
-     */
-    private void output(Tcb tcb, long now, int maxSegments) {
         TcpState s = tcb.state;
         if (!(s == TcpState.ESTABLISHED || s == TcpState.CLOSE_WAIT || s == TcpState.FIN_WAIT_1
                 || s == TcpState.CLOSING || s == TcpState.LAST_ACK)) {
@@ -1533,35 +1747,80 @@ public final class TcpEngine implements Engine {
         }
         int wndEnd = tcb.sndUna + tcb.sndWnd;
         int dataEnd = tcb.sendBufferSeq + tcb.sendBuffer.size();
-        int mss = Math.max(1, tcb.peerMss);
-        int sent = 0;
-        while (sent < maxSegments) {
-            int avail = (lt(dataEnd, wndEnd) ? dataEnd : wndEnd) - tcb.sndNxt;
+        int mss = smss(tcb);
+        SackScoreboard sb = tcb.scoreboard;
+        if (tcb.sndUna == tcb.sndMax && tcb.lastDataSentAt >= 0 && lt(tcb.sndNxt, dataEnd)
+                && now - tcb.lastDataSentAt > tcb.rtt.rto()) {
+            // RFC 5681 §4.1 restart after idle: "if TCP has not sent data in an interval exceeding the
+            // retransmission timeout", cwnd = min(IW, cwnd) before sending.
+            tcb.cc.onIdleRestart(mss);
+        }
+        boolean sackRecovery = tcb.inRecovery && sackRecovery(tcb);
+        while (true) {
+            int flight;
+            if (sackRecovery) {
+                // RFC 6675 §5 step (C): while cwnd - pipe >= 1 SMSS, NextSeg.
+                int lostBoundary = sb.lostBoundary(tcb.sndUna, mss, DUP_THRESH);
+                flight = pipe(tcb, lostBoundary);
+                if (tcb.cc.cwnd() - flight < mss) {
+                    break;
+                }
+                int hole = sb.skipSacked(ge(tcb.highRxt, tcb.sndUna) ? tcb.highRxt : tcb.sndUna);
+                if (lt(hole, lostBoundary)) {
+                    // NextSeg rule 1: the first un-SACKed, lost byte above HighRxt.
+                    int len = transmitData(tcb, hole, Math.min(mss, sb.nextSackedStart(hole, tcb.sndMax) - hole), now);
+                    tcb.highRxt = hole + len;
+                    if (len == 0) {
+                        break;
+                    }
+                    continue;
+                }
+                boolean newData = lt(tcb.sndNxt, dataEnd) && lt(tcb.sndNxt, wndEnd);
+                if (!newData && lt(hole, sb.highSacked(tcb.sndUna))) {
+                    // NextSeg rule 3: nothing new may go, so retransmit a hole not yet deemed lost.
+                    int len = transmitData(tcb, hole, Math.min(mss, sb.nextSackedStart(hole, tcb.sndMax) - hole), now);
+                    tcb.highRxt = hole + len;
+                    if (len == 0) {
+                        break;
+                    }
+                    continue;
+                }
+            } else {
+                if (lt(tcb.sndNxt, tcb.sndMax) && !sb.isEmpty()) {
+                    tcb.sndNxt = sb.skipSacked(tcb.sndNxt); // after a timeout: resend only what was not SACKed
+                }
+                flight = sb.isEmpty() ? tcb.sndNxt - tcb.sndUna : sb.unsackedBytes(tcb.sndUna, tcb.sndNxt);
+            }
+            int seq = tcb.sndNxt;
+            int avail = (lt(dataEnd, wndEnd) ? dataEnd : wndEnd) - seq;
             if (avail > 0) {
                 int len = Math.min(avail, mss);
-                int seq = tcb.sndNxt;
-                if (len < mss && !sendSmallSegment(tcb, len, seq + len == dataEnd)) {
+                if (lt(seq, tcb.sndMax) && !sb.isEmpty()) {
+                    len = Math.min(len, sb.nextSackedStart(seq, tcb.sndMax) - seq);
+                }
+                if (flight + len > tcb.cc.cwnd()) {
+                    break; // RFC 5681 §3.1: never more than cwnd in flight (the sender uses min(cwnd, rwnd))
+                }
+                if (len < mss && ge(seq, tcb.sndMax) && !sendSmallSegment(tcb, len, seq + len == dataEnd)) {
                     break; // held until more data, an ACK or the persist timer (the override timeout)
                 }
-                int flags = Segment.ACK;
-                if (seq + len == dataEnd) {
-                    flags |= Segment.PSH; // Linux sets PSH on the last segment of what was written
-                    if (tcb.finQueued && lt(seq + len, wndEnd)) {
-                        flags |= Segment.FIN;
-                    }
+                boolean fresh = ge(seq, tcb.sndMax);
+                int sent = transmitData(tcb, seq, len, now);
+                if (tcb.dupAcks > 0 && !tcb.inRecovery && fresh) {
+                    // RFC 3042 limited transmit: with SACK, the bytes the duplicates report as
+                    // delivered leave the pipe, and new data takes their place.
+                    tcb.limitedTransmit += sent;
                 }
-                TransmitQueue.Entry e = queueSegment(tcb, seq, flags);
-                ByteBuffer buf = e.payloadBuffer(len);
-                tcb.sendBuffer.peek(seq - tcb.sendBufferSeq, buf, len);
-                buf.flip();
-                afterSend(tcb, seq, len + ((flags & Segment.FIN) != 0 ? 1 : 0), now);
-                sent++;
+                tcb.sndNxt = seq + sent;
+                if (gt(tcb.sndNxt, tcb.sndMax)) {
+                    tcb.sndMax = tcb.sndNxt;
+                }
                 continue;
             }
-            if (tcb.finQueued && tcb.sndNxt == dataEnd && lt(tcb.sndNxt, wndEnd)) {
-                queueSegment(tcb, tcb.sndNxt, Segment.FIN | Segment.ACK);
-                afterSend(tcb, tcb.sndNxt, 1, now);
-                sent++;
+            if (tcb.finQueued && tcb.sndNxt == dataEnd && lt(tcb.sndNxt, wndEnd)
+                    && (tcb.sndNxt != tcb.sndMax || !tcb.finSent())) {
+                int sent = transmitData(tcb, tcb.sndNxt, 0, now);
+                tcb.sndNxt += sent;
             }
             break;
         }
@@ -1574,6 +1833,51 @@ public final class TcpEngine implements Engine {
         } else {
             tcb.persistDeadline = Tcb.NONE;
         }
+    }
+
+    /**
+     * RFC 6675 §4 SetPipe: bytes the sender believes are in the network. Un-SACKed bytes above the
+     * loss boundary count, and so do lost ones already retransmitted in this recovery (below HighRxt).
+     */
+    private static int pipe(Tcb tcb, int lostBoundary) {
+        SackScoreboard sb = tcb.scoreboard;
+        int pipe = sb.unsackedBytes(tcb.sndUna, tcb.sndMax);
+        int from = ge(tcb.highRxt, tcb.sndUna) ? tcb.highRxt : tcb.sndUna;
+        return pipe - sb.unsackedBytes(from, lostBoundary);
+    }
+
+    /**
+     * Sends (or resends) up to {@code maxLen} bytes of the send buffer from {@code seq}, with PSH
+     * on the segment that empties the buffer (Linux sets PSH on the last segment of a write) and the
+     * FIN when it follows the last byte and fits the window (or was sent before).
+     *
+     * @return the sequence space the segment occupies (data plus FIN), 0 if there was nothing to send
+     */
+    private int transmitData(Tcb tcb, int seq, int maxLen, long now) {
+        int dataEnd = tcb.sendBufferSeq + tcb.sendBuffer.size();
+        int len = Math.max(0, Math.min(maxLen, dataEnd - seq));
+        int flags = Segment.ACK;
+        int fin = 0;
+        if (seq + len == dataEnd) {
+            if (len > 0) {
+                flags |= Segment.PSH;
+            }
+            if (tcb.finQueued && (gt(tcb.sndMax, dataEnd) || lt(dataEnd, tcb.sndUna + tcb.sndWnd))) {
+                flags |= Segment.FIN;
+                fin = 1;
+            }
+        }
+        if (len == 0 && fin == 0) {
+            return 0;
+        }
+        TransmitQueue.Entry e = queueSegment(tcb, seq, flags);
+        if (len > 0) {
+            ByteBuffer buf = e.payloadBuffer(len);
+            tcb.sendBuffer.peek(seq - tcb.sendBufferSeq, buf, len);
+            buf.flip();
+        }
+        afterSend(tcb, seq, len + fin, now);
+        return len + fin;
     }
 
     /**
@@ -1590,7 +1894,7 @@ public final class TcpEngine implements Engine {
         return len >= Math.max(1, tcb.maxSndWnd / 2);
     }
 
-    /** Bookkeeping after sending {@code len} sequence numbers from {@code seq}. */
+    /** Bookkeeping after sending {@code len} sequence numbers from {@code seq}: SND.MAX, counters, timers. */
     private void afterSend(Tcb tcb, int seq, int len, long now) {
         int end = seq + len;
         boolean fresh = ge(seq, tcb.sndMax);
@@ -1602,13 +1906,14 @@ public final class TcpEngine implements Engine {
                 tcb.rttSeq = end;
             }
         } else {
-            stats.retransmissions++; // after an RTO, everything from SND.UNA is sent again (go-back-N)
+            stats.retransmissions++;
             tcb.retransmissionCount++;
+            tcb.rttStart = -1; // Karn (RFC 6298 §3): no sample across a retransmission
         }
-        tcb.sndNxt = end;
         if (gt(end, tcb.sndMax)) {
             tcb.sndMax = end;
         }
+        tcb.lastDataSentAt = now;
         if (tcb.rtoDeadline == Tcb.NONE) {
             tcb.rtoDeadline = now + tcb.rtt.rto(); // RFC 6298 §5.1
             tcb.headSentAt = now;
@@ -1771,6 +2076,19 @@ public final class TcpEngine implements Engine {
         // assume a default send MSS of 536 (576 - 40) for IPv4 or 1220 (1280 - 60) for IPv6".
         tcb.peerMss = seg.mss != Segment.ABSENT && seg.mss > 0 ? seg.mss : defaultMss();
         OptionNegotiation.negotiate(tcb, config, seg, weOffered, now);
+    }
+
+    /**
+     * RFC 5681 SMSS: the peer's MSS less the TCP options every segment carries (RFC 9293 §3.7.1:
+     * the MSS counts no options; with timestamps each segment carries 12 option bytes, RFC 7323 §3.2).
+     */
+    static int smss(Tcb tcb) {
+        return Math.max(1, tcb.peerMss - (tcb.timestampsOk ? Paws.TSOPT_LENGTH : 0));
+    }
+
+    /** Loss recovery uses the SACK scoreboard (RFC 6675) rather than NewReno's inflation. */
+    private static boolean sackRecovery(Tcb tcb) {
+        return tcb.sackPermitted;
     }
 
     private int defaultMss() {

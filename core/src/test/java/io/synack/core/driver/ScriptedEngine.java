@@ -191,6 +191,11 @@ final class ScriptedEngine implements Engine {
     }
 
     @Override
+    public void setKeepAlive(int connection, boolean on, long now) {
+        call("keepAlive " + connection + " " + on);
+    }
+
+    @Override
     public void setR2(int connection, long r2Nanos) {
         call("r2 " + connection + " " + r2Nanos);
     }

@@ -34,7 +34,7 @@ class EngineSettingsTest {
             assertTrue(s.key().startsWith("synack.tcp."), s.key());
             assertTrue(keys.add(s.key()), "duplicate " + s.key());
         }
-        assertEquals(26, keys.size());
+        assertEquals(31, keys.size());
     }
 
     @Test

@@ -273,7 +273,10 @@ class SeedScenariosTest {
     void oldDuplicateHazard_withAndWithoutTimeWait(int mslSeconds) throws Exception {
         // RFC 1337 on: otherwise the server's RST answering TIME-WAIT's ACK of the old segment ends
         // TIME-WAIT early (the assassination hazard, tested on its own below).
-        EngineConfig config = CONFIG.withMsl(Duration.ofSeconds(mslSeconds)).withRfc1337(true);
+        // Timestamps off: with them PAWS (RFC 7323 §5) drops the old segment, whose TSval is older
+        // than the new incarnation's TS.Recent (OldDuplicateHazardTest shows that case).
+        EngineConfig config = CONFIG.withMsl(Duration.ofSeconds(mslSeconds)).withRfc1337(true)
+                .withOptions(CONFIG.windowScaling(), CONFIG.sack(), false);
         EnginePair p = EnginePair.withIsns(config, 100, 300);
         int l = p.server.listen(PORT, 8);
         int c = connect(p, CLIENT_PORT);

@@ -71,9 +71,14 @@ class OldDuplicateHazardTest {
         assertArrayEquals(NEW, received, "the new incarnation received exactly its own data");
     }
 
+    /**
+     * Without TIME-WAIT and without timestamps (the RFC 9293 baseline): nothing tells the
+     * incarnations apart. With timestamps PAWS does (see the next test).
+     */
     @Test
     void withoutTimeWaitMsl0TheLateDuplicateIsTakenAsDataOfTheNewConnection() throws Exception {
-        World w = new World(700, EngineConfig.defaults().withMsl(Duration.ZERO));
+        EngineConfig d = EngineConfig.defaults();
+        World w = new World(700, d.withMsl(Duration.ZERO).withOptions(d.windowScaling(), d.sack(), false));
         TcpListener listener = sendOldDataAndClose(w);
         assertEquals(0, w.engine(CLIENT).timeWaitCount(), "MSL 0: no TIME-WAIT (unsafe, warned at start)");
         assertEquals(0, w.engine(CLIENT).tcbCount() + w.engine(SERVER).tcbCount());
@@ -124,6 +129,33 @@ class OldDuplicateHazardTest {
     }
 
     /** Opens connection 1 from port 5000, sends OLD (keeping a late copy of each data segment), closes. */
+    /**
+     * RFC 7323 §5 (PAWS) across incarnations: TSvals of one 4-tuple come from one clock (RFC 7323
+     * §5.4, §5.8), so the late duplicate carries a TSval older than the new connection's TS.Recent
+     * and is dropped (answered by an ACK) even with TIME-WAIT removed; the new stream stays clean.
+     */
+    @Test
+    void withoutTimeWaitButWithTimestampsPawsDropsTheLateDuplicate() throws Exception {
+        World w = new World(700, EngineConfig.defaults().withMsl(Duration.ZERO));
+        TcpListener listener = sendOldDataAndClose(w);
+        CompletableFuture<TcpConnection> accepted = listener.acceptAsync().toCompletableFuture();
+        TcpConnection client = w.sim.await(w.client.connectAsync(World.SERVER_PORT, CLIENT_PORT, null),
+                Duration.ofSeconds(5));
+        TcpConnection server = w.sim.await(accepted, Duration.ofSeconds(5));
+        w.sim.runFor(Duration.ofMillis(50)); // the new connection exchanges a segment or two: TS.Recent is new
+        long pawsBefore = w.server.statistics().drops().getOrDefault("paws", 0L);
+        int lateCopies = w.faults.held().size();
+        assertTrue(lateCopies > 0);
+        for (FaultScript.Held late : w.faults.held().subList(0, lateCopies)) {
+            w.faults.release(late);
+        }
+        w.sim.runFor(Duration.ofMillis(1));
+        client.write(ByteBuffer.wrap(NEW));
+        byte[] received = read(w, server, NEW.length);
+        assertArrayEquals(NEW, received, "PAWS kept the old bytes out");
+        assertTrue(w.server.statistics().drops().getOrDefault("paws", 0L) > pawsBefore, w.server.statistics().drops().toString());
+    }
+
     private static TcpListener sendOldDataAndClose(World w) throws Exception {
         TcpListener listener = w.server.listen(World.PORT, 4);
         CompletableFuture<TcpConnection> accepted = listener.acceptAsync().toCompletableFuture();
