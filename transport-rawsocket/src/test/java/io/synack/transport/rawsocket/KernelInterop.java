@@ -60,6 +60,7 @@ final class KernelInterop implements AutoCloseable {
     final InetAddress synack6;
     final InetAddress kernel6;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final List<StackDriver> drivers = new java.util.ArrayList<>();
     private Capture capture;
     private Path pcap;
 
@@ -101,7 +102,8 @@ final class KernelInterop implements AutoCloseable {
 
     /**
      * Ends the capture and checks it: any malformed packet, error-level expert message or bad
-     * IPv4/TCP checksum fails the test.
+     * IPv4/TCP checksum fails the test, and so does a segment any synack stack of the test failed
+     * to send or dropped for a bad checksum.
      *
      * @param experimental whether the capture carries protocol 253 (dissected as TCP)
      * @return the pcap, for more assertions
@@ -110,6 +112,12 @@ final class KernelInterop implements AutoCloseable {
         Path file = capture.stop();
         capture = null;
         assertEquals(List.of(), Capture.problems(file, experimental), "tshark found problems in " + file);
+        for (StackDriver driver : drivers) {
+            // Every segment synack built went out (none refused by the transport, e.g. too large
+            // for the MTU), and every segment it received had a sound checksum.
+            assertEquals(0L, driver.counters().getOrDefault(StackDriver.SEND_FAILED, 0L), driver.counters().toString());
+            assertEquals(0L, driver.stack().statistics().dropped("bad-checksum"), driver.stack().statistics().toString());
+        }
         return file;
     }
 
@@ -138,6 +146,7 @@ final class KernelInterop implements AutoCloseable {
         StackDriver driver = ns.call(() -> StackDriver.openRealTime(address, factory, RawSocketPlugin.NAME,
                 (local, seed) -> TcpEngine.create(local, engine, seed), DriverOptions.DEFAULT));
         TcpStack stack = driver.stack();
+        drivers.add(driver);
         resources.push(stack);
         return stack;
     }

@@ -28,10 +28,11 @@ import java.util.List;
  * @param tsval the timestamp option's TSval, or -1
  * @param tsecr the timestamp option's TSecr, or -1
  * @param sackBlocks the SACK blocks as {left, right} pairs
+ * @param headerLength the header length with options (the data offset in bytes)
  */
 record WireSegment(int frame, String source, int sourcePort, int destinationPort, int flags, long seq, long ack,
         int length, int rawWindow, long window, List<Integer> optionKinds, int mss, int windowScale, long tsval,
-        long tsecr, List<long[]> sackBlocks) {
+        long tsecr, List<long[]> sackBlocks, int headerLength) {
 
     static final int FIN = 0x01;
     static final int SYN = 0x02;
@@ -41,7 +42,7 @@ record WireSegment(int frame, String source, int sourcePort, int destinationPort
     private static final String[] FIELDS = {"frame.number", "ip.src", "ipv6.src", "tcp.srcport", "tcp.dstport",
         "tcp.flags", "tcp.seq", "tcp.ack", "tcp.len", "tcp.window_size_value", "tcp.window_size", "tcp.option_kind",
         "tcp.options.mss_val", "tcp.options.wscale.shift", "tcp.options.timestamp.tsval",
-        "tcp.options.timestamp.tsecr", "tcp.options.sack_le", "tcp.options.sack_re"};
+        "tcp.options.timestamp.tsecr", "tcp.options.sack_le", "tcp.options.sack_re", "tcp.hdr_len"};
 
     /**
      * Every TCP segment of {@code pcap}.
@@ -67,7 +68,7 @@ record WireSegment(int frame, String source, int sourcePort, int destinationPort
             segments.add(new WireSegment(Integer.parseInt(f[0]), f[1].isEmpty() ? f[2] : f[1], Integer.parseInt(f[3]),
                     Integer.parseInt(f[4]), Integer.decode(f[5]), number(f[6]), number(f[7]), Integer.parseInt(f[8]),
                     Integer.parseInt(f[9]), number(f[10]), kinds, (int) number(f[12]), (int) number(f[13]),
-                    number(f[14]), number(f[15]), sack));
+                    number(f[14]), number(f[15]), sack, Integer.parseInt(f[18])));
         }
         return segments;
     }
@@ -78,6 +79,16 @@ record WireSegment(int frame, String source, int sourcePort, int destinationPort
 
     boolean has(int flag) {
         return (flags & flag) != 0;
+    }
+
+    /** The bytes of TCP options. */
+    int optionBytes() {
+        return headerLength - 20;
+    }
+
+    /** The sequence number just after this segment's data (SYN and FIN not counted). */
+    long end() {
+        return seq + length;
     }
 
     /** Whether this segment was sent from {@code port}. */
