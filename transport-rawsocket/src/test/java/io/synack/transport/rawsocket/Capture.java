@@ -151,8 +151,8 @@ public final class Capture implements AutoCloseable {
                 // heuristic dissectors take random bytes for e.g. Thrift and report them malformed.
                 "-d", "tcp.port==1-65535,data"));
         if (experimentalAsTcp) {
-            command.addAll(List.of("-d", "ip.proto==" + RawSocketSettings.IPPROTO_EXPERIMENTAL + ",tcp",
-                    "-d", "ipv6.nxt==" + RawSocketSettings.IPPROTO_EXPERIMENTAL + ",tcp"));
+            // One decode-as table serves IPv4's protocol and IPv6's next header alike.
+            command.addAll(List.of("-d", "ip.proto==" + RawSocketSettings.IPPROTO_EXPERIMENTAL + ",tcp"));
         }
         if (!displayFilter.isEmpty()) {
             command.addAll(List.of("-Y", displayFilter));

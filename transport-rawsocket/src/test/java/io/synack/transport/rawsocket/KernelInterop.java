@@ -121,6 +121,11 @@ final class KernelInterop implements AutoCloseable {
         return file;
     }
 
+    /** The pcap of the last capture. */
+    Path pcap() {
+        return pcap;
+    }
+
     /**
      * Loads the rule that drops the kernel's (unmarked) RSTs from synack's {@code ports} into
      * {@code ns}, a namespace where synack runs with protocol {@code tcp}.

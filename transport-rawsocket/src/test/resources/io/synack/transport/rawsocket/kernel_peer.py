@@ -18,6 +18,11 @@
 #   linger0                    SO_LINGER {1, 0}, close(): RST         -> ok
 #   info                       TCP_INFO                               -> ok key=value ...
 #   closelisten                close the listening socket             -> ok
+# For the benchmark (KernelInteropBenchmarkTest):
+#   blast N                    send N bytes from one reused buffer, then close   -> ok N
+#   drain                      read to end of stream, no digest      -> ok N
+#   connectloop HOST PORT K    K times: connect (timed), then SO_LINGER 0 close  -> ok NS1 NS2 ... (nanoseconds)
+#   acceptloop K               K times: accept, then SO_LINGER 0 close            -> ok
 import errno
 import hashlib
 import os
@@ -25,6 +30,7 @@ import socket
 import struct
 import sys
 import threading
+import time
 
 TCPI_OPT_TIMESTAMPS, TCPI_OPT_SACK, TCPI_OPT_WSCALE = 1, 2, 4
 STATES = {1: "ESTABLISHED", 2: "SYN-SENT", 3: "SYN-RECEIVED", 4: "FIN-WAIT-1", 5: "FIN-WAIT-2", 6: "TIME-WAIT",
@@ -140,6 +146,40 @@ def handle(words):
         return []
     if cmd == "info":
         return info(conn)
+    if cmd == "blast":
+        n = int(args[0])
+        chunk = memoryview(os.urandom(1 << 20))
+        left = n
+        while left > 0:
+            conn.sendall(chunk[:min(left, len(chunk))])
+            left -= min(left, len(chunk))
+        conn.close()
+        return [n]
+    if cmd == "drain":
+        total = 0
+        buffer = bytearray(1 << 20)
+        while True:
+            r = conn.recv_into(buffer)
+            if r == 0:
+                break
+            total += r
+        return [total]
+    if cmd == "connectloop":
+        times = []
+        for _ in range(int(args[2])):
+            s = socket.socket(family(args[0]), socket.SOCK_STREAM)
+            start = time.perf_counter_ns()
+            s.connect((args[0], int(args[1])))
+            times.append(time.perf_counter_ns() - start)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            s.close()
+        return times
+    if cmd == "acceptloop":
+        for _ in range(int(args[0])):
+            s, _peer = listener.accept()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            s.close()
+        return []
     if cmd == "closelisten":
         listener.close()
         return []
