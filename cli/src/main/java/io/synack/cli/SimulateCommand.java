@@ -51,6 +51,10 @@ final class SimulateCommand implements Callable<Integer> {
             description = "Highest loss rate of a mix drawn from the seed (default ${DEFAULT-VALUE}).")
     double maxLoss;
 
+    @Option(names = "--time-bound", paramLabel = "DURATION", defaultValue = "1h",
+            description = "Invariant 2: every connection ends CLOSED within this much virtual time (default ${DEFAULT-VALUE}).")
+    String timeBound;
+
     @Option(names = "--pcap", paramLabel = "FILE",
             description = "Write every datagram delivered in the run to FILE (pcap, as the receivers saw them); with --runs 1 only.")
     java.nio.file.Path pcap;
@@ -77,6 +81,11 @@ final class SimulateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), (faults != null ? "--faults: " : "") + e.getMessage());
         }
+        try {
+            campaign.withTimeBound(io.synack.spi.Setting.parseDuration(timeBound));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--time-bound: " + e.getMessage());
+        }
         if (pcap != null && runs != 1) {
             throw new ParameterException(spec.commandLine(), "--pcap needs --runs 1");
         }
@@ -102,11 +111,13 @@ final class SimulateCommand implements Callable<Integer> {
         out.flush();
         int failed = 0;
         int gaveUp = 0;
+        int reopened = 0;
         Campaign.SynCounts syns = Campaign.SynCounts.NONE;
         for (int i = 0; i < runs; i++) {
             Campaign.Result result = campaign.run(first + i);
             syns = syns.plus(result.syns());
             gaveUp += result.gaveUp();
+            reopened += result.reopened();
             if (!result.passed()) {
                 failed++;
                 out.printf("FAIL seed %d (%d clients, %s): %s%n  replay: %s%n", result.seed(), result.clients(),
@@ -115,8 +126,8 @@ final class SimulateCommand implements Callable<Integer> {
             }
         }
         out.printf("old SYNs handed to the server: %d duplicates, %d after ESTABLISHED, %d older than MSL; "
-                + "applications that gave up on a failed peer: %d%n", syns.duplicates(), syns.afterEstablished(),
-                syns.olderThanMsl(), gaveUp);
+                + "connections reopened on a closed 4-tuple: %d; applications that gave up on a failed peer: %d%n",
+                syns.duplicates(), syns.afterEstablished(), syns.olderThanMsl(), reopened, gaveUp);
         out.printf("%d passed, %d failed%n", runs - failed, failed);
         out.flush();
         return failed == 0 ? 0 : 1;

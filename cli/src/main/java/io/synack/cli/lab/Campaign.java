@@ -34,20 +34,27 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BiPredicate;
 
 /**
  * One run of the simulation campaign (issue 5): for one seed, a server stack and several client
  * stacks on a faulty loopback network in virtual time; every client opens a connection, both sides
  * transfer a random amount each way with random half-closes, and the connection is closed by either
- * side or aborted. Four invariants are checked on every run:
+ * side or aborted; a quarter of the clients then reopen the same 4-tuple. Four invariants are
+ * checked on every run:
  * <ol>
  *   <li>every byte written is delivered exactly once, in order (length + CRC-32C per direction), or
  *       both applications are told the connection failed (reset / timed out);</li>
- *   <li>every connection ends CLOSED on both sides within {@link #TIME_BOUND} of virtual time, and
+ *   <li>every connection ends CLOSED on both sides within a bound of virtual time
+ *       ({@link #TIME_BOUND} unless {@link #withTimeBound} says otherwise), and
  *       every stack ends with no connection in any state;</li>
  *   <li>no connection is established from a stale or duplicate SYN: the server accepts at most one
- *       connection per client connection, each with a client connection's 4-tuple;</li>
+ *       connection per client connection, each with a client connection's 4-tuple, and a 4-tuple
+ *       becomes ESTABLISHED at the server at most as often as clients opened it; no segment of an
+ *       old incarnation is taken into a new one (each incarnation writes its own stream, so such a
+ *       segment fails the CRC of invariant 1). {@link SynCounts} says how many old SYNs the
+ *       server faced;</li>
  *   <li>every state transition is one the RFC 9293 diagram allows ({@link TransitionTable}).</li>
  * </ol>
  * Everything random flows from the seed, so a failing run replays with {@link #replayCommand}.
@@ -62,6 +69,25 @@ public final class Campaign {
      * burst and timed out on the next one 15 minutes later, at 28 minutes.
      */
     public static final Duration TIME_BOUND = Duration.ofHours(1);
+
+    private Duration timeBound = TIME_BOUND;
+
+    /**
+     * Another bound for invariant 2. Large transfers over heavy loss legitimately take longer: an
+     * ACK lost after an RTO makes the next RTTM sample span the backed-off timeout (RFC 7323 §4.2,
+     * "conservative"), so the RTO stays near its maximum and 256 KiB at 28 % loss each way can take
+     * half an hour.
+     *
+     * @param bound the bound, positive
+     * @return this
+     */
+    public Campaign withTimeBound(Duration bound) {
+        if (bound.isNegative() || bound.isZero()) {
+            throw new IllegalArgumentException("the time bound must be positive, not " + bound);
+        }
+        this.timeBound = bound;
+        return this;
+    }
     /** The server's port. */
     static final int PORT = 80;
 
@@ -186,10 +212,11 @@ public final class Campaign {
 
     /**
      * The outcome of one run: its seed, the fault mix, each invariant violation found, what
-     * invariant 3 had to face, and how often an application gave up on a dead peer.
+     * invariant 3 had to face (old SYNs; connections reopened on the 4-tuple of a closed one), and
+     * how often an application gave up on a dead peer.
      */
     public record Result(long seed, String faults, int clients, List<String> violations, String replay,
-            SynCounts syns, int gaveUp) {
+            SynCounts syns, int gaveUp, int reopened) {
         /** Whether every invariant held. */
         public boolean passed() {
             return violations.isEmpty();
@@ -203,7 +230,7 @@ public final class Campaign {
      * @param duplicates SYNs delivered again with the same 4-tuple and sequence number (a network
      *     duplicate, or an original overtaken by its retransmission)
      * @param afterEstablished SYNs delivered after the server's connection with that 4-tuple had
-     *     become ESTABLISHED (or had already ended): stale
+     *     become ESTABLISHED (or had already ended), sent before it did: stale
      * @param olderThanMsl SYNs delivered more than MSL after that SYN was first sent
      */
     public record SynCounts(int duplicates, int afterEstablished, int olderThanMsl) {
@@ -236,6 +263,9 @@ public final class Campaign {
                 faults != null || maxLoss != DEFAULT_MAX_LOSS ? mix : null, clientsOverride));
         if (maxBytes != DEFAULT_MAX_BYTES) {
             s.append(" --max-bytes ").append(maxBytes);
+        }
+        if (!timeBound.equals(TIME_BOUND)) {
+            s.append(" --time-bound ").append(io.synack.spi.Setting.formatDuration(timeBound));
         }
         engineSettings.forEach((k, v) -> s.append(" -s ").append(k).append('=').append(v));
         return s.toString();
@@ -310,8 +340,12 @@ public final class Campaign {
                 loss, dup, reorder, delay, corrupt) + mix;
     }
 
-    /** What one client connection's two applications do, drawn from the seed. */
-    private record Plan(long c2s, long s2c, boolean clientEarly, boolean serverEarly, int aborter) {}
+    /**
+     * What one client connection's two applications do, drawn from the seed; {@code reconnect}: once
+     * this connection closed gracefully, the client opens a new one from the same port (a new
+     * incarnation of the same 4-tuple, RFC 9293 §3.4.2).
+     */
+    private record Plan(long c2s, long s2c, boolean clientEarly, boolean serverEarly, int aborter, boolean reconnect) {}
 
     /** One side's application of one connection. */
     private static final class Side {
@@ -327,22 +361,33 @@ public final class Campaign {
         }
     }
 
-    /** Both sides of one client's connection. */
+    /** Both sides of one client connection (one incarnation of its 4-tuple). */
     private static final class Pair {
         final int index;
+        final int incarnation;
         final Plan plan;
         final Side client = new Side();
         final Side server = new Side();
         Throwable connectFailure;
+        boolean connectStarted;
         boolean connectDone;
+        /** A reconnection from the same port is planned and not yet started. */
+        boolean reconnectPending;
 
-        Pair(int index, Plan plan) {
+        Pair(int index, int incarnation, Plan plan) {
             this.index = index;
+            this.incarnation = incarnation;
             this.plan = plan;
+            this.reconnectPending = plan.reconnect;
         }
 
         boolean done() {
-            return connectDone && (connectFailure != null || client.done()) && (server.connection == null || server.done());
+            return connectDone && (connectFailure != null || client.done()) && (server.connection == null || server.done())
+                    && !reconnectPending;
+        }
+
+        long streamSeed(long seed, int direction) {
+            return Campaign.streamSeed(seed, incarnation == 0 ? String.valueOf(index) : index + "." + incarnation, direction);
         }
 
         String name() {
@@ -369,11 +414,13 @@ public final class Campaign {
             syns.record(t, src, dst, segment.duplicate(), fate, detail);
             extra.record(t, src, dst, segment, fate, detail);
         });
-        int[] gaveUp = {0};
+        int[] gaveUp = {0, 0};
         Simulation sim = Simulation.create(seed, s -> new LoopbackTransportFactory(network, model, s),
                 (address, engineSeed) -> TcpEngine.create(address, config, new SplittableRandom(engineSeed)));
         try {
-            gaveUp[0] = runIn(sim, seed, r, clients, violations, syns);
+            int[] counts = runIn(sim, seed, r, clients, violations, syns);
+            gaveUp[0] = counts[0];
+            gaveUp[1] = counts[1];
         } catch (SynackException | RuntimeException e) {
             violations.add("run crashed: " + e);
         } finally {
@@ -381,7 +428,7 @@ public final class Campaign {
         }
         // The replay names the mix whenever the CLI would not draw the same one from the seed.
         return new Result(seed, mix, clients, List.copyOf(violations), replayCommand(seed, mix), syns.counts(),
-                gaveUp[0]);
+                gaveUp[0], gaveUp[1]);
     }
 
     /**
@@ -393,8 +440,8 @@ public final class Campaign {
         private final long mslNanos;
         private final Map<SynKey, Long> firstSeen = new HashMap<>();
         private final Map<SynKey, Integer> delivered = new HashMap<>();
-        /** Server-side 4-tuples (client address and port) that became ESTABLISHED. */
-        final Set<InetSocketAddress> established = new java.util.HashSet<>();
+        /** When the server's connection with each client (address and port) last became ESTABLISHED. */
+        final Map<InetSocketAddress, Long> establishedAt = new HashMap<>();
         private int duplicates;
         private int afterEstablished;
         private int olderThanMsl;
@@ -420,7 +467,10 @@ public final class Campaign {
             if (delivered.merge(key, 1, Integer::sum) > 1) {
                 duplicates++;
             }
-            if (established.contains(new InetSocketAddress(source, key.port()))) {
+            // Sent before the server's latest connection on that 4-tuple was established, delivered
+            // after: a SYN of that or an older incarnation (a new incarnation's SYN is sent later).
+            Long established = establishedAt.get(new InetSocketAddress(source, key.port()));
+            if (established != null && firstSeen.get(key) < established) {
                 afterEstablished++;
             }
             if (now - firstSeen.get(key) > mslNanos) {
@@ -433,23 +483,27 @@ public final class Campaign {
         }
     }
 
-    private int runIn(Simulation sim, long seed, SplittableRandom r, int clients, List<String> violations,
+    private int[] runIn(Simulation sim, long seed, SplittableRandom r, int clients, List<String> violations,
             SynWatch syns) throws SynackException {
         InetAddress serverAddress = address(1);
         TcpStack server = sim.addStack(serverAddress);
         List<TcpStack> stacks = new ArrayList<>();
         stacks.add(server);
-        Map<InetAddress, Pair> byClient = new HashMap<>();
+        Map<InetAddress, List<Pair>> byClient = new HashMap<>();
         List<Pair> pairs = new ArrayList<>();
+        // Reconnections draw from their own stream, so that the other choices of a seed stay as they were.
+        SplittableRandom again = new SplittableRandom(Simulation.deriveSeed(seed, "campaign-reconnect"));
         for (int i = 0; i < clients; i++) {
             boolean clientEarly = r.nextBoolean();
             boolean serverEarly = !clientEarly || r.nextBoolean(); // at least one side sends FIN without waiting
             int aborter = r.nextInt(20) == 0 ? 1 + r.nextInt(2) : 0; // 5 %: 1 = client aborts, 2 = server aborts
-            Plan plan = new Plan(r.nextLong(maxBytes + 1), r.nextLong(maxBytes + 1), clientEarly, serverEarly, aborter);
-            Pair pair = new Pair(i, plan);
+            boolean reconnect = aborter == 0 && again.nextInt(4) == 0; // a quarter reopen the same 4-tuple
+            Plan plan = new Plan(r.nextLong(maxBytes + 1), r.nextLong(maxBytes + 1), clientEarly, serverEarly, aborter,
+                    reconnect);
+            Pair pair = new Pair(i, 0, plan);
             pairs.add(pair);
             InetAddress a = address(10 + i);
-            byClient.put(a, pair);
+            byClient.computeIfAbsent(a, k -> new ArrayList<>()).add(pair);
             stacks.add(sim.addStack(a));
         }
         // Invariant 4: every transition, on every stack, against the diagram.
@@ -464,7 +518,7 @@ public final class Campaign {
                     }
                     if (isServer && s.to() == TcpState.ESTABLISHED) {
                         serverEstablished.merge(s.connection(), 1, Integer::sum);
-                        syns.established.add(s.connection().remote());
+                        syns.establishedAt.put(s.connection().remote(), s.timeNanos());
                     }
                 }
             });
@@ -472,24 +526,17 @@ public final class Campaign {
         TcpListener listener = server.listen(PORT, 128);
         List<TcpConnection> accepted = new ArrayList<>();
         acceptLoop(sim, listener, accepted, byClient, seed, violations);
+        InetSocketAddress remote = new InetSocketAddress(serverAddress, PORT);
         for (int i = 0; i < clients; i++) {
             Pair pair = pairs.get(i);
-            stacks.get(i + 1).connectAsync(new InetSocketAddress(serverAddress, PORT)).whenComplete((c, failure) -> {
-                pair.connectDone = true;
-                if (failure != null) {
-                    pair.connectFailure = failure;
-                    peerFailed(sim, pair.server);
-                    return;
-                }
-                pair.client.connection = c;
-                start(pair.client, c, seed, pair.index, pair.plan.c2s, pair.plan.clientEarly, pair.plan.aborter == 1);
-                watchForFailure(sim, c, pair.server);
-            });
+            pair.connectStarted = true;
+            opened(sim, seed, pair, stacks.get(i + 1).connectAsync(remote), stacks.get(i + 1), remote, pairs, byClient,
+                    again);
         }
-        boolean finished = sim.runUntil(() -> pairs.stream().allMatch(Pair::done), TIME_BOUND);
+        boolean finished = sim.runUntil(() -> pairs.stream().allMatch(Pair::done), timeBound);
         if (!finished) {
             int pending = sim.scheduler().pendingTasks();
-            for (Pair p : pairs) {
+            for (Pair p : List.copyOf(pairs)) {
                 if (!p.done()) {
                     boolean peerAborted = p.plan.aborter != 0;
                     // A peer that aborted while its RST was lost, or a server that gave up on its
@@ -499,7 +546,7 @@ public final class Campaign {
                     // on it. Any other hang is a violation.
                     boolean halfOpen = p.client.connection != null && p.server.connection == null;
                     if (!peerAborted && !halfOpen) {
-                        violations.add("invariant 2 (ends within " + TIME_BOUND + "): " + p.name()
+                        violations.add("invariant 2 (ends within " + timeBound + "): " + p.name()
                                 + " not finished after " + Duration.ofNanos(sim.now()) + " (" + pending + " timers/tasks pending): client "
                                 + describe(p.client) + ", server " + describe(p.server));
                     }
@@ -509,7 +556,7 @@ public final class Campaign {
             }
         }
         sim.runUntilIdle();
-        for (Pair p : pairs) {
+        for (Pair p : List.copyOf(pairs)) {
             // The peer of an aborting application may have become ESTABLISHED only after the
             // abort (a late or duplicated ACK of its SYN-ACK) and, while it only waits to read,
             // nothing ever tells it the other end is gone (RFC 9293 §3.5.1, half-open): the
@@ -523,8 +570,10 @@ public final class Campaign {
         listener.close();
         sim.runUntilIdle();
         for (Pair p : pairs) {
-            checkData(p, "client->server", p.client, p.server, p.plan.c2s, StreamPumps.expectedCrc(streamSeed(seed, p.index, 0), p.plan.c2s), violations);
-            checkData(p, "server->client", p.server, p.client, p.plan.s2c, StreamPumps.expectedCrc(streamSeed(seed, p.index, 1), p.plan.s2c), violations);
+            // A different stream per incarnation: a segment of an old incarnation taken into a new
+            // one (invariant 3's second half) shows here as a wrong CRC.
+            checkData(p, "client->server", p.client, p.server, p.plan.c2s, StreamPumps.expectedCrc(p.streamSeed(seed, 0), p.plan.c2s), violations);
+            checkData(p, "server->client", p.server, p.client, p.plan.s2c, StreamPumps.expectedCrc(p.streamSeed(seed, 1), p.plan.s2c), violations);
             for (Side side : new Side[] {p.client, p.server}) {
                 if (side.connection != null && side.connection.state() != TcpState.CLOSED) {
                     violations.add("invariant 2 (ends CLOSED): " + side.connection.id() + " is "
@@ -534,23 +583,27 @@ public final class Campaign {
                 }
             }
         }
-        // Invariant 3: only connections the clients opened, each accepted once.
-        if (accepted.size() > clients) {
+        // Invariant 3: only connections the clients opened, each accepted once, by the incarnation
+        // that opened it.
+        if (accepted.size() > pairs.size()) {
             violations.add("invariant 3 (no stale SYN): the server accepted " + accepted.size() + " connections from "
-                    + clients + " clients");
+                    + pairs.size() + " client connections");
         }
-        for (TcpConnection c : accepted) {
-            Pair p = byClient.get(c.id().remote().getAddress());
-            boolean matches = p != null && p.client.connection != null
-                    && p.client.connection.id().local().equals(c.id().remote())
-                    && p.client.connection.id().remote().equals(c.id().local());
-            if (!matches) {
-                violations.add("invariant 3 (no stale SYN): accepted " + c.id() + " matches no client connection");
+        Map<ConnectionId, Integer> incarnations = new HashMap<>();
+        for (Pair p : pairs) {
+            TcpConnection s = p.server.connection;
+            TcpConnection c = p.client.connection;
+            if (c != null) {
+                incarnations.merge(new ConnectionId(c.id().remote(), c.id().local()), 1, Integer::sum);
+            }
+            if (s != null && (c == null || !c.id().local().equals(s.id().remote()) || !c.id().remote().equals(s.id().local()))) {
+                violations.add("invariant 3 (no stale SYN): accepted " + s.id() + " matches no client connection");
             }
         }
         serverEstablished.forEach((id, n) -> {
-            if (n > 1) {
-                violations.add("invariant 3 (no stale SYN): " + id + " became ESTABLISHED " + n + " times");
+            if (n > incarnations.getOrDefault(id, 0)) {
+                violations.add("invariant 3 (no stale SYN): " + id + " became ESTABLISHED " + n + " times for "
+                        + incarnations.getOrDefault(id, 0) + " client connections");
             }
         });
         for (TcpStack stack : stacks) {
@@ -562,10 +615,12 @@ public final class Campaign {
             });
         }
         int gaveUp = 0;
+        int reopened = 0;
         for (Pair p : pairs) {
             gaveUp += (p.client.gaveUp ? 1 : 0) + (p.server.gaveUp ? 1 : 0);
+            reopened += p.incarnation > 0 && p.client.connection != null ? 1 : 0;
         }
-        return gaveUp;
+        return new int[] {gaveUp, reopened};
     }
 
     private static final Set<CloseReason> FAILURES = EnumSet.of(CloseReason.RESET, CloseReason.TIMED_OUT,
@@ -619,20 +674,90 @@ public final class Campaign {
         }
     }
 
+    /** The client's side of a connection attempt: start its application once ESTABLISHED. */
+    private void opened(Simulation sim, long seed, Pair pair, CompletionStage<TcpConnection> connecting, TcpStack stack,
+            InetSocketAddress remote, List<Pair> pairs, Map<InetAddress, List<Pair>> byClient, SplittableRandom again) {
+        connecting.whenComplete((c, failure) -> {
+            pair.connectDone = true;
+            if (failure != null) {
+                pair.connectFailure = failure;
+                pair.reconnectPending = false;
+                peerFailed(sim, pair.server);
+                return;
+            }
+            pair.client.connection = c;
+            start(pair.client, c, pair.streamSeed(seed, 0), pair.plan.c2s, pair.plan.clientEarly, pair.plan.aborter == 1);
+            watchForFailure(sim, c, pair.server);
+            if (pair.plan.reconnect) {
+                c.closeFuture().thenAccept(reason -> {
+                    if (reason != CloseReason.GRACEFUL) {
+                        pair.reconnectPending = false;
+                        return;
+                    }
+                    // The next incarnation: new amounts and closing order, the same port, 0-3 s later.
+                    boolean clientEarly = again.nextBoolean();
+                    Plan next = new Plan(again.nextLong(maxBytes + 1), again.nextLong(maxBytes + 1), clientEarly,
+                            !clientEarly || again.nextBoolean(), 0, false);
+                    Pair reopened = new Pair(pair.index, pair.incarnation + 1, next);
+                    pairs.add(reopened);
+                    byClient.get(c.id().local().getAddress()).add(reopened);
+                    pair.reconnectPending = false;
+                    reconnect(sim, seed, reopened, stack, remote, c.id().local().getPort(),
+                            sim.now() + again.nextLong(3_000_000_001L), pairs, byClient, again);
+                });
+            }
+        });
+    }
+
+    /**
+     * Opens {@code pair} from {@code port} at {@code at}; while the old incarnation holds the port
+     * (TIME-WAIT, 2 MSL, RFC 9293 §3.4.2: the engine refuses with AddressInUseException, as Linux's
+     * connect() does without tcp_tw_reuse), tries again every 5 s.
+     */
+    private void reconnect(Simulation sim, long seed, Pair pair, TcpStack stack, InetSocketAddress remote, int port,
+            long at, List<Pair> pairs, Map<InetAddress, List<Pair>> byClient, SplittableRandom again) {
+        sim.scheduler().schedule(at, () -> {
+            CompletableFuture<TcpConnection> connecting;
+            pair.connectStarted = true;
+            try {
+                connecting = ((io.synack.core.driver.DrivenStack) stack).connectAsync(remote, port, null);
+            } catch (RuntimeException e) {
+                connecting = CompletableFuture.failedFuture(e);
+            }
+            connecting.whenComplete((c, failure) -> {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+                if (cause instanceof io.synack.api.AddressInUseException) {
+                    pair.connectStarted = false;
+                    reconnect(sim, seed, pair, stack, remote, port, sim.now() + 5_000_000_000L, pairs, byClient, again);
+                    return;
+                }
+                opened(sim, seed, pair, failure != null ? CompletableFuture.failedFuture(cause) : CompletableFuture.completedFuture(c),
+                        stack, remote, pairs, byClient, again);
+            });
+        });
+    }
+
     private void acceptLoop(Simulation sim, TcpListener listener, List<TcpConnection> accepted,
-            Map<InetAddress, Pair> byClient, long seed, List<String> violations) {
+            Map<InetAddress, List<Pair>> byClient, long seed, List<String> violations) {
         listener.acceptAsync().whenComplete((c, failure) -> {
             if (failure != null) {
                 return; // the listener closed at the end of the run
             }
             accepted.add(c);
-            Pair p = byClient.get(c.id().remote().getAddress());
+            // The latest incarnation the client started from that port, if its server side is not
+            // yet taken.
+            Pair p = null;
+            for (Pair candidate : byClient.getOrDefault(c.id().remote().getAddress(), List.of())) {
+                if (candidate.connectStarted) {
+                    p = candidate;
+                }
+            }
             if (p == null || p.server.connection != null) {
                 violations.add("invariant 3 (no stale SYN): accepted an unexpected " + c.id());
                 c.abort();
             } else {
                 p.server.connection = c;
-                start(p.server, c, seed, p.index, p.plan.s2c, p.plan.serverEarly, p.plan.aborter == 2);
+                start(p.server, c, p.streamSeed(seed, 1), p.plan.s2c, p.plan.serverEarly, p.plan.aborter == 2);
                 watchForFailure(sim, c, p.client);
                 if (p.connectFailure != null || (p.client.connection != null && failed(p.client.connection))) {
                     peerFailed(sim, p.server); // accepted after the client already gave up
@@ -643,10 +768,7 @@ public final class Campaign {
     }
 
     /** One application: write its stream (FIN at once if early), read to end of stream, close. */
-    private static void start(Side side, TcpConnection c, long seed, int index, long bytes, boolean early,
-            boolean abort) {
-        boolean isClient = c.id().remote().getPort() == PORT;
-        long stream = streamSeed(seed, index, isClient ? 0 : 1);
+    private static void start(Side side, TcpConnection c, long stream, long bytes, boolean early, boolean abort) {
         side.read = StreamPumps.read(c, Long.MAX_VALUE);
         if (abort) {
             side.written = StreamPumps.write(c, stream, bytes, false);
@@ -740,8 +862,8 @@ public final class Campaign {
                 + ", close reason " + side.connection.closeFuture().toCompletableFuture().getNow(null) + "]";
     }
 
-    private static long streamSeed(long seed, int index, int direction) {
-        return Simulation.deriveSeed(seed, "stream-" + index + "-" + direction);
+    private static long streamSeed(long seed, String connection, int direction) {
+        return Simulation.deriveSeed(seed, "stream-" + connection + "-" + direction);
     }
 
     private static InetAddress address(int host) {

@@ -37,9 +37,11 @@ class CampaignTest {
         Campaign campaign = new Campaign(MAX_BYTES, 8, 0, System.getProperty("synack.campaign.faults"), MAX_LOSS);
         List<String> failures = new ArrayList<>();
         Campaign.SynCounts syns = Campaign.SynCounts.NONE;
+        int reopened = 0;
         for (int i = 0; i < RUNS; i++) {
             Campaign.Result result = campaign.run(FIRST_SEED + i);
             syns = syns.plus(result.syns());
+            reopened += result.reopened();
             if (!result.passed()) {
                 failures.add("seed " + result.seed() + " [" + result.faults() + ", " + result.clients() + " clients]: "
                         + result.violations() + "\n  replay: " + result.replay());
@@ -51,6 +53,8 @@ class CampaignTest {
             // long-tail delays, duplication) must produce all three kinds, by the hundred.
             assertTrue(syns.duplicates() > 100 && syns.afterEstablished() > 100 && syns.olderThanMsl() > 100,
                     "too few old SYNs to test invariant 3: " + syns);
+            // ... and its second half only if 4-tuples are reused while old segments may linger.
+            assertTrue(reopened > RUNS / 4, "too few reopened 4-tuples: " + reopened);
         }
     }
 

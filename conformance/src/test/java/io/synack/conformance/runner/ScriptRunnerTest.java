@@ -114,6 +114,21 @@ class ScriptRunnerTest {
     }
 
     @Test
+    void absoluteTimesAfterALatePacketWithinToleranceRunAtOnce() {
+        // the retransmitted SYN comes at 1 s, scripted at 0.95 (within 12.5%); the SYN,ACK at 0.97 runs at 1 s
+        assertOk(run("""
+                0    socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+                0    fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0
+                0    connect(3, ..., ...) = -1 EINPROGRESS (Operation now in progress)
+                0    > S 0:0(0) <...>
+                0.95 > S 0:0(0) <...>
+                0.97 < S. 0:0(0) ack 1 win 65535 <mss 1460>
+                1    > . 1:1(0) ack 1 win 65535
+                """));
+        assertFails(run(ACTIVE + "+1 > S 0:0(0) <...>\n0.5 close(3) = 0\n"), 6, "expected event times in order");
+    }
+
+    @Test
     void aMissingPacketFails() {
         assertFails(run(PASSIVE + "+0 > F. 1:1(0) ack 1 win 65535\n"), 8, "expected > F. 1:1(0)", "nothing sent by");
     }
@@ -193,6 +208,12 @@ class ScriptRunnerTest {
         ScriptResult r = run(PASSIVE + "+0 epoll_create(1) = 5\n");
         assertEquals(ScriptResult.Status.SKIP, r.status(), r.summaryLine());
         assertEquals("skip t.pkt (line 8: system call epoll_create is not supported)", r.summaryLine());
+    }
+
+    @Test
+    void recvFlags() {
+        assertOk(run(PASSIVE + "+0 recv(4, ..., 100, MSG_DONTWAIT) = -1 EAGAIN (Resource temporarily unavailable)\n"));
+        assertEquals(ScriptResult.Status.SKIP, run(PASSIVE + "+0 recv(4, ..., 100, MSG_PEEK) = 0\n").status());
     }
 
     @Test

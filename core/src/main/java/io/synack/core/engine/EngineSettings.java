@@ -75,9 +75,13 @@ public final class EngineSettings {
     public static final Setting<Integer> MSS = Setting.integer("synack.tcp.mss",
             "the maximum segment size announced in our SYN (MSS option)", 1460, 88, 65495);
 
-    /** Send buffer size per connection (Linux tcp_wmem default 16 KiB). */
+    /**
+     * Send buffer size per connection: 256 KiB like the receive buffer, so a sender can fill the
+     * window a peer offers (Linux starts tcp_wmem at 16 KiB and autotunes it up to 4 MiB). Allocated
+     * lazily, growing with what is queued.
+     */
     public static final Setting<Long> SEND_BUFFER = Setting.size("synack.tcp.send-buffer",
-            "send buffer per connection", 64 * 1024, 1, 1L << 30);
+            "send buffer per connection (allocated as data is queued)", 256 * 1024, 1, 1L << 30);
 
     /**
      * Receive buffer per connection; the advertised window is its free space (above 65535 only with

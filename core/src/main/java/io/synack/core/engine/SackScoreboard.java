@@ -149,6 +149,20 @@ final class SackScoreboard {
         return limit;
     }
 
+    /** Bytes SACKed above {@code seq}. */
+    int sackedAbove(int seq) {
+        int n = 0;
+        for (int i = count - 1; i >= 0; i--) {
+            int s = ranges[2 * i];
+            int e = ranges[2 * i + 1];
+            if (le(e, seq)) {
+                break;
+            }
+            n += e - (gt(s, seq) ? s : seq);
+        }
+        return n;
+    }
+
     /** End of the highest range (RFC 6675 "HighSACK" + 1), or {@code sndUna} when empty. */
     int highSacked(int sndUna) {
         return count == 0 ? sndUna : ranges[2 * count - 1];

@@ -102,6 +102,10 @@ final class Tcb {
     // Timers, as data (DESIGN §3): deadlines, or NONE.
     long rtoDeadline = NONE;
     long persistDeadline = NONE;
+    /** Tail loss probe timer (RFC 8985 §7), and whether this flight already had its probe. */
+    long probeTimeoutDeadline = NONE;
+    boolean tailProbeSent;
+    long tailLossProbes;
     /** When we last answered an unacceptable segment without data with an ACK (Linux last_oow_ack_time). */
     long lastOutOfWindowAck = Long.MIN_VALUE / 2;
     long finWait2Deadline = NONE;
@@ -139,6 +143,8 @@ final class Tcb {
     int recoverEnd;
     /** RFC 6675 HighRxt + 1: retransmissions in this recovery have covered up to here. */
     int highRxt;
+    /** SND.MAX when the current round of hole retransmissions began (lost retransmission detection). */
+    int rxtRoundMark;
     /** What the peer SACKed (RFC 2018, RFC 6675 §3). */
     final SackScoreboard scoreboard = new SackScoreboard();
     /** When data was last sent, for restart after idle (RFC 5681 §4.1); -1 before any. */
@@ -194,6 +200,7 @@ final class Tcb {
     }
 
     long nextDeadline() {
-        return Math.min(Math.min(rtoDeadline, keepAliveDeadline), Math.min(persistDeadline, finWait2Deadline));
+        return Math.min(Math.min(Math.min(rtoDeadline, probeTimeoutDeadline), keepAliveDeadline),
+                Math.min(persistDeadline, finWait2Deadline));
     }
 }

@@ -578,10 +578,11 @@ public final class TcpEngine implements Engine {
         }
         int segWindow = OptionNegotiation.segmentWindow(tcb, seg);
         tcb.lastAckAt = now;
+        int newlySacked = 0;
         if (tcb.sackPermitted && seg.sackBlockCount > 0 && le(tcb.sndUna, ack)) {
             // RFC 2018 §5 / RFC 6675 §5 step (2): record what the peer holds above SEG.ACK.
             for (int i = 0; i < seg.sackBlockCount; i++) {
-                tcb.scoreboard.add(seg.sackBlocks[2 * i], seg.sackBlocks[2 * i + 1], ack, tcb.sndMax);
+                newlySacked += tcb.scoreboard.add(seg.sackBlocks[2 * i], seg.sackBlocks[2 * i + 1], ack, tcb.sndMax);
             }
         }
         tcb.probesUnansweredSince = -1; // the peer answers: zero-window probing may go on (Linux)
@@ -589,11 +590,18 @@ public final class TcpEngine implements Engine {
             // "If SND.UNA < SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK. Any segments on the
             // retransmission queue that are thereby entirely acknowledged are removed."
             acknowledge(tcb, ack, Paws.rttSample(tcb, seg, now), now);
-        } else if (ack == tcb.sndUna && tcb.sndUna != tcb.sndMax && seg.payloadLength() == 0
-                && !seg.has(Segment.FIN) && segWindow == tcb.sndWnd) {
+        } else if (ack == tcb.sndUna && tcb.sndUna != tcb.sndMax && (tcb.sackPermitted ? newlySacked > 0
+                : seg.payloadLength() == 0 && !seg.has(Segment.FIN) && segWindow == tcb.sndWnd)) {
             // RFC 5681 §2 DUPLICATE ACKNOWLEDGMENT: outstanding data, no data, no SYN/FIN, SEG.ACK =
-            // SND.UNA, and the advertised window unchanged.
+            // SND.UNA, and the advertised window unchanged; with SACK, RFC 6675 §2: an ACK at SND.UNA
+            // that SACKs data not SACKed before (whatever its window or data).
             duplicateAck(tcb, now);
+        }
+        if (!tcb.inRecovery && newlySacked > 0 && ge(tcb.sndUna, tcb.recoverEnd)
+                && gt(tcb.scoreboard.lostBoundary(tcb.sndUna, smss(tcb), dupThresh(tcb)), tcb.sndUna)) {
+            // RFC 6675 §5 (4): IsLost(HighACK + 1), checked on every ACK with new SACK information
+            // (Linux tcp_time_to_recover does the same), also one that advanced SND.UNA.
+            enterRecovery(tcb, now);
         }
         // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated. If (SND.WL1 < SEG.SEQ
         // or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ,
@@ -654,8 +662,9 @@ public final class TcpEngine implements Engine {
             return;
         }
         tcb.dupAcks++;
-        boolean lost = tcb.dupAcks >= DUP_THRESH
-                || (sackRecovery(tcb) && gt(tcb.scoreboard.lostBoundary(tcb.sndUna, smss, DUP_THRESH), tcb.sndUna));
+        int thresh = dupThresh(tcb);
+        boolean lost = tcb.dupAcks >= thresh
+                || (sackRecovery(tcb) && gt(tcb.scoreboard.lostBoundary(tcb.sndUna, smss, thresh), tcb.sndUna));
         // RFC 6582 §3.2 step 1: no new recovery until everything outstanding at the last one (or at the
         // last retransmission timeout) is acknowledged; the duplicates may be caused by our own
         // unnecessary retransmissions.
@@ -672,6 +681,7 @@ public final class TcpEngine implements Engine {
         tcb.cc.onEnterRecovery(tcb.sndMax - tcb.sndUna - tcb.limitedTransmit, smss, sack, now);
         tcb.inRecovery = true;
         tcb.recoverEnd = tcb.sndMax; // "record the highest sequence number transmitted in recover"
+        tcb.rxtRoundMark = tcb.sndMax;
         tcb.dupAcks = 0;
         tcb.fastRetransmits++;
         // "The lost segment starting at SND.UNA MUST be retransmitted" (RFC 5681 §3.2 step 4; RFC 6675
@@ -716,6 +726,8 @@ public final class TcpEngine implements Engine {
             tcb.rtoDeadline = now + tcb.rtt.rto(); // RFC 6298 §5.3
             tcb.headSentAt = now;
         }
+        tcb.tailProbeSent = false; // RFC 8985 §7.2: the flight moved on; the next tail may be probed
+        tcb.probeTimeoutDeadline = Tcb.NONE; // re-armed from now by the output that follows
         tcb.scoreboard.advance(ack);
         if (tcb.scoreboard.reneged(ack)) {
             tcb.scoreboard.clear(); // RFC 2018 §8: the receiver discarded SACKed data; trust only cumulative ACKs
@@ -976,8 +988,13 @@ public final class TcpEngine implements Engine {
             return;
         }
         if (tcb.rtoDeadline <= now) {
+            tcb.probeTimeoutDeadline = Tcb.NONE;
             retransmissionTimeout(tcb, now);
             return;
+        }
+        if (tcb.probeTimeoutDeadline <= now) {
+            tcb.probeTimeoutDeadline = Tcb.NONE;
+            tailLossProbe(tcb, now);
         }
         if (tcb.keepAliveDeadline <= now) {
             keepAliveTimeout(tcb, now);
@@ -1756,11 +1773,21 @@ public final class TcpEngine implements Engine {
             tcb.cc.onIdleRestart(mss);
         }
         boolean sackRecovery = tcb.inRecovery && sackRecovery(tcb);
+        if (sackRecovery && gt(tcb.highRxt, tcb.sndUna)
+                && sb.sackedAbove(tcb.rxtRoundMark) > (DUP_THRESH - 1) * mss) {
+            // A retransmission was lost too: more than DupThresh - 1 segments sent after this round of
+            // retransmissions began were SACKed while the holes it filled are still missing. RFC 6675
+            // would wait for the RTO; like Linux's lost-retransmit detection (and RACK, RFC 8985
+            // §6.2), start another round from SND.UNA.
+            tcb.highRxt = tcb.sndUna;
+            tcb.rxtRoundMark = tcb.sndMax;
+            tcb.fastRetransmits++;
+        }
         while (true) {
             int flight;
             if (sackRecovery) {
                 // RFC 6675 §5 step (C): while cwnd - pipe >= 1 SMSS, NextSeg.
-                int lostBoundary = sb.lostBoundary(tcb.sndUna, mss, DUP_THRESH);
+                int lostBoundary = sb.lostBoundary(tcb.sndUna, mss, dupThresh(tcb));
                 flight = pipe(tcb, lostBoundary);
                 if (tcb.cc.cwnd() - flight < mss) {
                     break;
@@ -1824,6 +1851,7 @@ public final class TcpEngine implements Engine {
             }
             break;
         }
+        armTailLossProbe(tcb, now);
         boolean pending = lt(tcb.sndNxt, dataEnd) || (tcb.finQueued && !tcb.finSent());
         if (pending && tcb.sndUna == tcb.sndMax && tcb.rtoDeadline == Tcb.NONE) {
             if (tcb.persistDeadline == Tcb.NONE) {
@@ -1833,6 +1861,65 @@ public final class TcpEngine implements Engine {
         } else {
             tcb.persistDeadline = Tcb.NONE;
         }
+    }
+
+    /** RFC 8985 §7.2 WCDelAckT: the worst-case delayed-ACK time of a peer holding one segment. */
+    static final long WORST_CASE_DELAYED_ACK_NANOS = 200_000_000L;
+
+    /**
+     * Arms the tail loss probe (RFC 8985 §7.2) when data is outstanding outside loss recovery and
+     * SACK can report what the probe reveals: PTO = 2*SRTT (plus WCDelAckT when one segment is out),
+     * and only if it would fire before the RTO. One probe per flight.
+     */
+    private void armTailLossProbe(Tcb tcb, long now) {
+        long srtt = tcb.rtt.srtt();
+        if (!tcb.sackPermitted || tcb.inRecovery || tcb.tailProbeSent || tcb.retransmits > 0
+                || tcb.sndUna == tcb.sndMax || tcb.rtoDeadline == Tcb.NONE || srtt < 0) {
+            tcb.probeTimeoutDeadline = Tcb.NONE;
+            return;
+        }
+        if (tcb.probeTimeoutDeadline != Tcb.NONE) {
+            return; // armed since the last ACK that advanced SND.UNA: other output does not push it back
+        }
+        long pto = Math.max(2 * srtt, RttEstimator.GRANULARITY_NANOS);
+        if (tcb.sndMax - tcb.sndUna <= smss(tcb)) {
+            pto += WORST_CASE_DELAYED_ACK_NANOS;
+        }
+        tcb.probeTimeoutDeadline = now + pto < tcb.rtoDeadline ? now + pto : Tcb.NONE;
+    }
+
+    /**
+     * RFC 8985 §7.3: the probe is one new segment if the peer's window allows, else the last segment
+     * sent again. Its ACK (with SACK) lets fast recovery repair a lost tail instead of the RTO.
+     */
+    private void tailLossProbe(Tcb tcb, long now) {
+        TcpState s = tcb.state;
+        if (tcb.inRecovery || tcb.sndUna == tcb.sndMax || !(s == TcpState.ESTABLISHED || s == TcpState.CLOSE_WAIT
+                || s == TcpState.FIN_WAIT_1 || s == TcpState.CLOSING || s == TcpState.LAST_ACK)) {
+            return;
+        }
+        tcb.tailProbeSent = true;
+        tcb.tailLossProbes++;
+        int smss = smss(tcb);
+        int dataEnd = tcb.sendBufferSeq + tcb.sendBuffer.size();
+        int wndEnd = tcb.sndUna + tcb.sndWnd;
+        if (tcb.sndNxt == tcb.sndMax && lt(tcb.sndMax, dataEnd) && lt(tcb.sndMax, wndEnd)) {
+            int seq = tcb.sndMax;
+            int sent = transmitData(tcb, seq, Math.min(smss, (lt(dataEnd, wndEnd) ? dataEnd : wndEnd) - seq), now);
+            tcb.sndNxt = seq + sent;
+        } else {
+            int end = lt(tcb.sndMax, dataEnd) ? tcb.sndMax : dataEnd;
+            int start = end - smss;
+            if (lt(start, tcb.sndUna)) {
+                start = tcb.sndUna;
+            }
+            if (lt(start, end)) {
+                transmitData(tcb, start, end - start, now);
+            } else {
+                transmitData(tcb, start, 0, now); // only the FIN is outstanding
+            }
+        }
+        tcb.rtoDeadline = now + tcb.rtt.rto(); // §7.3: "the sender MUST arm the RTO timer"
     }
 
     /**
@@ -2084,6 +2171,18 @@ public final class TcpEngine implements Engine {
      */
     static int smss(Tcb tcb) {
         return Math.max(1, tcb.peerMss - (tcb.timestampsOk ? Paws.TSOPT_LENGTH : 0));
+    }
+
+    /**
+     * DupThresh (RFC 5681 §3.2, RFC 6675): 3, lowered by early retransmit (RFC 5827 §3) when fewer
+     * than 4 segments are outstanding, to one less than their number, so that a loss in a small
+     * window is repaired by fast retransmit instead of the retransmission timer.
+     */
+    private static int dupThresh(Tcb tcb) {
+        int smss = smss(tcb);
+        int outstanding = (int) (((long) (tcb.sndMax - tcb.sndUna) + smss - 1) / smss);
+        // RFC 5827 §3.1: ER_thresh = oldSeg - 1 for 2 <= oldSeg < 4; one segment cannot be early retransmitted.
+        return outstanding >= DUP_THRESH + 1 || outstanding < 2 ? DUP_THRESH : outstanding - 1;
     }
 
     /** Loss recovery uses the SACK scoreboard (RFC 6675) rather than NewReno's inflation. */

@@ -164,9 +164,38 @@ class SendPathTest {
             feed(f, dup(2, 4));
             assertEquals(List.of(10, 11), segmentNumbers(f), "limited transmit");
             f.advanceToNextDeadline();
+            assertEquals(List.of(12), segmentNumbers(f), "the tail loss probe (RFC 8985): one new segment");
+            f.advanceToNextDeadline();
             assertEquals(List.of(0), segmentNumbers(f), "RTO: the first segment");
             feed(f, sack(seg(Segment.ACK, REMOTE_ISS + 1, DATA + SMSS, 0, 65535), 2, 4));
             assertEquals(List.of(1, 4), segmentNumbers(f), "cwnd 2 SMSS: segment 1, then 4 (2 and 3 are SACKed)");
+        }
+
+        @Test
+        void aLostTailIsProbedAndRepairedByFastRecoveryBeforeTheRto() throws Exception {
+            Fixture f = new Fixture();
+            f.connect();
+            sent(f);
+            f.at(10 * MS); // the handshake takes 10 ms: SRTT 10 ms, PTO 20 ms
+            Segment synAck = seg(Segment.SYN | Segment.ACK, REMOTE_ISS, LOCAL_ISS + 1, 0, 65535);
+            synAck.mss = 1460;
+            synAck.sackPermitted = true;
+            feed(f, synAck);
+            sent(f);
+            send(f, 2 * SMSS);
+            assertEquals(List.of(0, 1), segmentNumbers(f));
+            long rto = tcb(f).rtoDeadline;
+            f.advanceToNextDeadline();
+            assertEquals(30 * MS, f.now, "PTO = 2 * SRTT");
+            assertTrue(f.now < rto);
+            assertEquals(List.of(1), segmentNumbers(f), "no new data: the last segment again (RFC 8985 §7.3)");
+            // Its SACK shows the first segment missing; with two outstanding, early retransmit's
+            // threshold is one segment (RFC 5827).
+            feed(f, dup(1, 2));
+            assertEquals(List.of(0), segmentNumbers(f));
+            assertTrue(tcb(f).inRecovery);
+            assertEquals(Tcb.NONE, tcb(f).probeTimeoutDeadline, "no probe during recovery, one per flight");
+            assertEquals(tcb(f).rtoDeadline, f.engine.nextDeadline());
         }
 
         @Test
