@@ -2194,19 +2194,9 @@ public final class TcpEngine implements Engine {
         return localAddress instanceof Inet6Address ? DEFAULT_MSS_IPV6 : DEFAULT_MSS_IPV4;
     }
 
-    /**
-     * The MSS our SYN announces (MUST-14). {@code synack.tcp.mss} is the IPv4 figure, the MTU less
-     * 40 bytes of IPv4 and TCP headers (1460 for 1500); over IPv6 the fixed header is 20 bytes
-     * longer, so the same MTU carries 20 bytes less (RFC 8200 §8.3: MSS = path MTU - 60; Linux's
-     * IPv6 advmss is 1440 on a 1500-byte link). Announcing the IPv4 figure over IPv6 made a peer
-     * send full segments 20 bytes larger than the link carries.
-     */
     private int announcedMss() {
-        return localAddress instanceof Inet6Address ? config.mss() - IPV6_EXTRA_HEADER : config.mss();
+        return config.mss();
     }
-
-    /** How much longer the fixed IPv6 header (40 bytes) is than the IPv4 one (20): RFC 8200 §3. */
-    private static final int IPV6_EXTRA_HEADER = 20;
 
     /**
      * Sets the TCB's one wheel timer to the earliest of its deadlines, so {@link #nextDeadline()}
