@@ -211,6 +211,12 @@ class ScriptRunnerTest {
     }
 
     @Test
+    void recvFlags() {
+        assertOk(run(PASSIVE + "+0 recv(4, ..., 100, MSG_DONTWAIT) = -1 EAGAIN (Resource temporarily unavailable)\n"));
+        assertEquals(ScriptResult.Status.SKIP, run(PASSIVE + "+0 recv(4, ..., 100, MSG_PEEK) = 0\n").status());
+    }
+
+    @Test
     void anotherStacksOptionSkipsTheScript() {
         ScriptResult r = run(PASSIVE.replace("< S 0:0(0) win 65535 <mss 1460>", "< S 0:0(0) win 65535 <mss 1460,FO 0123>"));
         assertEquals("skip t.pkt (line 4: TCP option 'FO 0123' is not supported)", r.summaryLine());

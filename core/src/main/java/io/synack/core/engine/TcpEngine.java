@@ -727,6 +727,7 @@ public final class TcpEngine implements Engine {
             tcb.headSentAt = now;
         }
         tcb.tailProbeSent = false; // RFC 8985 §7.2: the flight moved on; the next tail may be probed
+        tcb.probeTimeoutDeadline = Tcb.NONE; // re-armed from now by the output that follows
         tcb.scoreboard.advance(ack);
         if (tcb.scoreboard.reneged(ack)) {
             tcb.scoreboard.clear(); // RFC 2018 §8: the receiver discarded SACKed data; trust only cumulative ACKs
@@ -1876,6 +1877,9 @@ public final class TcpEngine implements Engine {
                 || tcb.sndUna == tcb.sndMax || tcb.rtoDeadline == Tcb.NONE || srtt < 0) {
             tcb.probeTimeoutDeadline = Tcb.NONE;
             return;
+        }
+        if (tcb.probeTimeoutDeadline != Tcb.NONE) {
+            return; // armed since the last ACK that advanced SND.UNA: other output does not push it back
         }
         long pto = Math.max(2 * srtt, RttEstimator.GRANULARITY_NANOS);
         if (tcb.sndMax - tcb.sndUna <= smss(tcb)) {
