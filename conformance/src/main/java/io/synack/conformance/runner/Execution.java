@@ -223,7 +223,11 @@ final class Execution implements SocketCalls.Context {
             // shell lines take no time of their own
             return;
         }
-        ensureEngine(e.line());
+        if (e instanceof Event.Packet) {
+            ensureEngine(e.line());
+        }
+        // (system calls create the stack when they first need it: socket options set before listen
+        // or connect can still configure it)
         advanceForInput(start * NS_PER_US, e);
         previousEventMicros = start;
         if (e instanceof Event.Packet p) {
@@ -269,6 +273,9 @@ final class Execution implements SocketCalls.Context {
      * {@code stopOn} is given. A blocking call that passes its return time fails.
      */
     private void runTimersUntil(long limit, Event stopOn) throws ScriptFailure {
+        if (engine == null) {
+            return; // no stack yet: no timers
+        }
         int guard = 0;
         while (true) {
             if (stopOn != null && !emitted.isEmpty()) {
@@ -409,6 +416,9 @@ final class Execution implements SocketCalls.Context {
     /** Collects what the engine sent and the events it reported; completes a pending blocking call. */
     @Override
     public void drain() throws ScriptFailure {
+        if (engine == null) {
+            return;
+        }
         collectOutputs();
         ConnectionEvent ev;
         while ((ev = engine.pollEvent()) != null) {
@@ -510,8 +520,18 @@ final class Execution implements SocketCalls.Context {
     // =============================================================================================
 
     @Override
-    public TcpEngine engine() {
+    public TcpEngine engine() throws ScriptFailure {
+        ensureEngine(currentLine);
         return engine;
+    }
+
+    @Override
+    public boolean configureStack(Setting<?> setting, String value, int line, String what) {
+        if (engine != null) {
+            return false;
+        }
+        putScriptSetting(setting.key(), value, "script line " + line + " (" + what + ")");
+        return true;
     }
 
     @Override
@@ -526,6 +546,9 @@ final class Execution implements SocketCalls.Context {
 
     @Override
     public void collectOutputs() {
+        if (engine == null) {
+            return;
+        }
         InetAddress to;
         while ((to = engine.pollTransmit(out)) != null) {
             emitted.add(WireBridge.observe(out, local, to, now));

@@ -30,7 +30,16 @@ final class SocketCalls {
 
     /** What a call needs from the run it is part of. */
     interface Context {
-        TcpEngine engine();
+        /** The stack, created at the first call that needs it. */
+        TcpEngine engine() throws ScriptFailure;
+
+        /**
+         * Sets an engine setting from a socket option while the stack does not exist yet (below
+         * {@code -s}, as the sysctl lines).
+         *
+         * @return false if the stack already exists
+         */
+        boolean configureStack(Setting<?> setting, String value, int line, String what);
 
         long now();
 
@@ -105,7 +114,7 @@ final class SocketCalls {
     }
 
     /** The state of a socket under Linux's TCPI_ names. */
-    String tcpiState(SocketFd fd) {
+    String tcpiState(SocketFd fd) throws ScriptFailure {
         if (fd.kind == SocketFd.Kind.LISTENER) {
             return "TCPI_LISTEN";
         }
@@ -372,7 +381,7 @@ final class SocketCalls {
     }
 
     /** Options set before the connection existed (or inherited from the listener, as Linux). */
-    private void applySocketOptions(SocketFd fd) {
+    private void applySocketOptions(SocketFd fd) throws ScriptFailure {
         if (fd.noDelay) {
             ctx.engine().setNoDelay(fd.handle, true);
         }
@@ -589,13 +598,21 @@ final class SocketCalls {
                     return Result.ok(0);
                 }
                 case "SO_RCVBUF" -> {
-                    fd.receiveBuffer = (int) value(c, valueArg);
-                    ctx.note(c.line(), "SO_RCVBUF recorded only (buffers come from synack.tcp.receive-buffer)");
+                    fd.receiveBuffer = (int) Math.max(1, value(c, valueArg));
+                    // Buffers are per stack in the engine: the size applies if no listener or
+                    // connection exists yet, as the scripts that set it before listen/connect mean.
+                    if (!ctx.configureStack(EngineSettings.RECEIVE_BUFFER, Integer.toString(fd.receiveBuffer), c.line(),
+                            "SO_RCVBUF")) {
+                        ctx.note(c.line(), "SO_RCVBUF after the stack was created: recorded only");
+                    }
                     return Result.ok(0);
                 }
                 case "SO_SNDBUF" -> {
-                    fd.sendBuffer = (int) value(c, valueArg);
-                    ctx.note(c.line(), "SO_SNDBUF recorded only (buffers come from synack.tcp.send-buffer)");
+                    fd.sendBuffer = (int) Math.max(1, value(c, valueArg));
+                    if (!ctx.configureStack(EngineSettings.SEND_BUFFER, Integer.toString(fd.sendBuffer), c.line(),
+                            "SO_SNDBUF")) {
+                        ctx.note(c.line(), "SO_SNDBUF after the stack was created: recorded only");
+                    }
                     return Result.ok(0);
                 }
                 default -> throw new UnsupportedFeature(c.line(), "setsockopt " + name + " is not supported");
