@@ -127,12 +127,18 @@ final class ExplainCommand implements Callable<Integer> {
         out.println(zh
                 ? "实验：服务器的第一段数据 \"OLD DATA\" 被网络滞留到 2 秒（其重传先到达）；连接关闭后客户端立即从同一端口重连，"
                         + "两次连接的初始序号相同（TIME-WAIT 所防范的最坏情况）；新服务器 3 秒后才回答 \"NEW DATA\"。"
+                        + "时间戳选项关闭：PAWS（RFC 7323 §5）也能拦下这个旧报文，但只有双方都支持时间戳时才有效。"
                 : "Staged: the server's first data segment \"OLD DATA\" is held by the network until t=2s (its retransmission "
                         + "gets through); after the close the client reconnects at once from the same port, and both "
                         + "incarnations draw the same ISNs (the worst case TIME-WAIT guards against); the new server answers "
-                        + "\"NEW DATA\" 3 s after accepting. RFC 1337 is on, so the old segment cannot end TIME-WAIT early.");
+                        + "\"NEW DATA\" 3 s after accepting. RFC 1337 is on, so the old segment cannot end TIME-WAIT early; "
+                        + "timestamps are off, since PAWS (RFC 7323 §5) would also catch this segment: a second defence "
+                        + "that only works when both sides offer timestamps.");
         out.println();
 
+        // Timestamps off: with them PAWS (RFC 7323 §5) discards the old segment by its TSval even without
+        // TIME-WAIT — a second defence, but one a peer may not offer; TIME-WAIT is the one RFC 9293 requires.
+        base = base.withOptions(base.windowScaling(), base.sack(), false);
         Result with = run(base.withMsl(base.mslNanos() == 0 ? Duration.ofSeconds(30) : Duration.ofNanos(base.mslNanos())));
         Result without = run(base.withMsl(Duration.ZERO));
 

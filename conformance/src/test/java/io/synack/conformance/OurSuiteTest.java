@@ -17,10 +17,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs every script under {@code conformance/scripts/} (recursively) with default settings, strict
- * comparison, and fails listing each failing script with its first mismatch. Scripts that need
+ * comparison, and fails listing each failing script with its first mismatch (a skipped script fails
+ * it too: our own scripts use only what the runner supports). Scripts that need
  * other settings say so in their own option and shell lines. The {@code linux-style} directory
  * holds scripts in Linux conventions; the ones that need {@code --lenient} are run by
- * {@link LinuxStyleScriptsTest}, not here.
+ * {@link LinuxStyleScriptsTest}, not here; {@code *.pkt.disabled} files are not run.
  */
 class OurSuiteTest {
     static final Path SCRIPTS = Path.of("scripts");

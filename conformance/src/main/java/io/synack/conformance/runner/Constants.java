@@ -29,6 +29,8 @@ final class Constants {
     static final int SHUT_WR = 1;
     static final int SHUT_RDWR = 2;
     static final int FIONREAD = 0x541B;
+    static final int MSG_PEEK = 0x2;
+    static final int MSG_DONTWAIT = 0x40;
 
     private static final Map<String, Long> SYMBOLS = new HashMap<>();
     private static final Map<String, Integer> ERRNO = new HashMap<>();
@@ -63,8 +65,8 @@ final class Constants {
         sym("SHUT_RDWR", SHUT_RDWR);
         sym("FIONREAD", FIONREAD);
         sym("SIOCINQ", FIONREAD);
-        sym("MSG_DONTWAIT", 0x40);
-        sym("MSG_PEEK", 0x2);
+        sym("MSG_DONTWAIT", MSG_DONTWAIT);
+        sym("MSG_PEEK", MSG_PEEK);
         sym("MSG_NOSIGNAL", 0x4000);
         sym("NULL", 0);
         String[][] errnos = {

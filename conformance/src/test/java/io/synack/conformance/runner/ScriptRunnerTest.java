@@ -211,6 +211,36 @@ class ScriptRunnerTest {
     }
 
     @Test
+    void receiveBufferSetBeforeListenSizesTheWindow() {
+        String script = """
+                0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+                +0  setsockopt(3, SOL_SOCKET, SO_RCVBUF, [1000], 4) = 0
+                +0  getsockopt(3, SOL_SOCKET, SO_RCVBUF, [2000], [4]) = 0
+                +0  bind(3, ..., ...) = 0
+                +0  listen(3, 1) = 0
+                +0  < S 0:0(0) win 65535 <mss 1460>
+                +0  > S. 0:0(0) ack 1 win 1000 <mss 1460>
+                +.1 < . 1:1(0) ack 1 win 65535
+                +0  accept(3, ..., ...) = 4
+                +0  < P. 1:401(400) ack 1 win 65535
+                +0  > . 1:1(0) ack 401 win 600
+                """;
+        assertOk(run(script));
+        // set after the stack exists (here: after listen) it is only recorded, and noted
+        ScriptResult late = run(script.replace("+0  setsockopt(3, SOL_SOCKET, SO_RCVBUF, [1000], 4) = 0\n", "")
+                .replace("+0  listen(3, 1) = 0\n", "+0  listen(3, 1) = 0\n+0  setsockopt(3, SOL_SOCKET, SO_RCVBUF, [1000], 4) = 0\n")
+                .replace("+0  getsockopt(3, SOL_SOCKET, SO_RCVBUF, [2000], [4]) = 0\n", ""));
+        assertFails(late, 6, "win 65535 instead of 1000");
+        assertTrue(late.notes().contains("line 4: SO_RCVBUF after the stack was created: recorded only"), late.notes().toString());
+    }
+
+    @Test
+    void recvFlags() {
+        assertOk(run(PASSIVE + "+0 recv(4, ..., 100, MSG_DONTWAIT) = -1 EAGAIN (Resource temporarily unavailable)\n"));
+        assertEquals(ScriptResult.Status.SKIP, run(PASSIVE + "+0 recv(4, ..., 100, MSG_PEEK) = 0\n").status());
+    }
+
+    @Test
     void anotherStacksOptionSkipsTheScript() {
         ScriptResult r = run(PASSIVE.replace("< S 0:0(0) win 65535 <mss 1460>", "< S 0:0(0) win 65535 <mss 1460,FO 0123>"));
         assertEquals("skip t.pkt (line 4: TCP option 'FO 0123' is not supported)", r.summaryLine());
