@@ -179,6 +179,18 @@ class CampaignTest {
     }
 
     @Test
+    void theBoundGrowsWithTheTransferAndTheReplayNamesItOnlyWhenNotTheDefault() {
+        assertEquals(java.time.Duration.ofHours(1), Campaign.defaultTimeBound(0));
+        assertEquals(java.time.Duration.ofHours(1), Campaign.defaultTimeBound(65_536));
+        assertEquals(java.time.Duration.ofHours(2), Campaign.defaultTimeBound(65_537));
+        assertEquals(java.time.Duration.ofHours(4), Campaign.defaultTimeBound(256 * 1024));
+        assertEquals("./synack simulate --runs 1 --seed 3 --faults 'none' --max-bytes 1000",
+                new Campaign(1000, 1, 0, "none", 0.3).run(3).replay());
+        assertEquals("./synack simulate --runs 1 --seed 3 --faults 'none' --max-bytes 1000 --time-bound 90m",
+                new Campaign(1000, 1, 0, "none", 0.3).withTimeBound(java.time.Duration.ofMinutes(90)).run(3).replay());
+    }
+
+    @Test
     void theReplayCommandNamesTheSeedAndTheFixedFaults() {
         assertEquals("./synack simulate --runs 1 --seed 5", Campaign.replayCommand(5, null, 0));
         assertEquals("./synack simulate --runs 1 --seed 5 --faults 'loss=0.1' --clients 3",
