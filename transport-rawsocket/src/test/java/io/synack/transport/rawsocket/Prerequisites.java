@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Assumptions;
  * the test with the reason, except under {@code CI=true}: there it fails, naming what is missing
  * and the Debian package that provides it, so that a CI machine cannot pass by skipping.
  *
- * <p>The Debian packages: {@code iproute2} (ip), {@code ethtool}, {@code nftables} (nft),
- * {@code tshark}, {@code libcap2-bin} (capsh).
+ * <p>The Debian packages: {@code iproute2} (ip, ss), {@code ethtool}, {@code nftables} (nft),
+ * {@code tshark} (tshark, dumpcap), {@code python3} (the kernel peer of the interop tests),
+ * {@code libcap2-bin} (capsh).
  */
 public final class Prerequisites {
 
