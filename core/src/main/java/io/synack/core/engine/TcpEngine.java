@@ -82,6 +82,11 @@ public final class TcpEngine implements Engine {
     private final Int2ObjectHashMap<Listener> listenersByPort = new Int2ObjectHashMap<>();
     private Listener[] listeners = new Listener[8];
 
+    /** The fixed TCP header, without options (RFC 9293 §3.1). */
+    private static final int TCP_HEADER = 20;
+    /** MMS_S = MMS_R of RFC 9293 §3.7.1 as the transport reports it; unlimited until told. */
+    private int maxSegmentSize = Integer.MAX_VALUE;
+
     /** An ISS imposed on the next passive child (reopen from TIME-WAIT), or 0 with the flag off. */
     private boolean forcedIssPending;
     private int forcedIss;
@@ -2315,7 +2320,10 @@ public final class TcpEngine implements Engine {
     private void takePeerOptions(Tcb tcb, Segment seg, boolean weOffered, long now) {
         // MUST-15: "If an MSS Option is not received at connection setup, TCP implementations MUST
         // assume a default send MSS of 536 (576 - 40) for IPv4 or 1220 (1280 - 60) for IPv6".
-        tcb.peerMss = seg.mss != Segment.ABSENT && seg.mss > 0 ? seg.mss : defaultMss();
+        int sendMss = seg.mss != Segment.ABSENT && seg.mss > 0 ? seg.mss : defaultMss();
+        // MUST-16: Eff.snd.MSS = min(SendMSS + 20, MMS_S) - TCPhdrsize - IPoptionsize; the options part
+        // of TCPhdrsize is taken off per segment in smss().
+        tcb.peerMss = Math.min(sendMss, maxSegmentSize - TCP_HEADER);
         OptionNegotiation.negotiate(tcb, config, seg, weOffered, now);
         ReceiveWindow.forSyn(tcb); // the window our SYN (or the SYN,ACK to come) announces
     }
@@ -2349,8 +2357,17 @@ public final class TcpEngine implements Engine {
         return localAddress instanceof Inet6Address ? DEFAULT_MSS_IPV6 : DEFAULT_MSS_IPV4;
     }
 
+    /** MUST-14 with MUST-16's MMS_R: synack.tcp.mss, at most what one datagram of the transport carries. */
     private int announcedMss() {
-        return config.mss();
+        return Math.min(config.mss(), maxSegmentSize - TCP_HEADER);
+    }
+
+    @Override
+    public void limitSegmentSize(int maxSegmentSize) {
+        if (maxSegmentSize <= TCP_HEADER) {
+            throw new IllegalArgumentException("a transport must carry more than a TCP header: " + maxSegmentSize);
+        }
+        this.maxSegmentSize = maxSegmentSize;
     }
 
     /**

@@ -30,15 +30,21 @@ import org.junit.jupiter.params.provider.CsvSource;
  * compared with what was sent, both ends close gracefully and nothing is left (no TCB, no
  * TIME-WAIT entry, no timer). Each run prints its simulated goodput (bytes / virtual seconds).
  *
- * <p>The default build moves {@value #DEFAULT_MIB} MiB each way under each fault mix (a bounded
- * slice); {@code -Dsynack.bulk.mib=64} runs the full 64 MiB of the issue.
+ * <p>The default build moves the issue's {@value #DEFAULT_MIB} MiB each way under each fault mix
+ * (about 25 s for all five on one core: the simulation jumps over idle time);
+ * {@code -Dbulk.mib=N} runs another size (not a {@code synack.*} key: the configuration loader
+ * rejects unknown ones among the system properties).
+ *
+ * <p>Measured (seeds as below, 1 ms one-way delay, 256 KiB receive buffers, 64 KiB send buffers):
+ * no faults 127 MB/s each way (0.5 s virtual), 10% loss 0.46 MB/s (146 s), duplication 128 MB/s,
+ * reordering 2.4 MB/s, all at once 0.31 MB/s.
  */
 class BulkTransferTest {
-    static final int DEFAULT_MIB = 4;
+    static final int DEFAULT_MIB = 64;
     static final long MIB = 1024 * 1024;
 
     static long bytesEachWay() {
-        return Long.getLong("synack.bulk.mib", DEFAULT_MIB) * MIB;
+        return Long.getLong("bulk.mib", DEFAULT_MIB) * MIB;
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -145,6 +151,9 @@ class BulkTransferTest {
             assertEquals(0, engine.timeWaitCount(), replay);
             assertEquals(0, engine.timerCount(), replay);
         }
+        System.out.printf("  client: %d retransmissions, drops %s; server: %d retransmissions, drops %s%n",
+                clientStack.statistics().retransmissions(), clientStack.statistics().drops(),
+                serverStack.statistics().retransmissions(), serverStack.statistics().drops());
         return new Result(bytes, doneAt[0] - start);
     }
 
