@@ -484,7 +484,6 @@ final class SocketCalls {
         ctx.collectOutputs();
         written += n;
         if (written >= count) {
-            pendingWritten = 0;
             return Result.ok(count);
         }
         if (fd.nonBlocking) {
@@ -494,6 +493,7 @@ final class SocketCalls {
         return WOULD_BLOCK;
     }
 
+    /** Bytes the blocking write in progress has queued so far (there is at most one blocking call). */
     private long pendingWritten;
 
 

@@ -194,6 +194,30 @@ class ScriptRunnerTest {
     }
 
     @Test
+    void aBlockingWriteReturnsWhenAllIsQueued() {
+        // the peer's window of 500 lets half of 1000 octets out at once; the rest fits the send
+        // buffer, so the call returns at once and the second half waits for the window (PSH on it)
+        assertOk(run(PASSIVE.replace("+.1 < . 1:1(0) ack 1 win 65535", "+.1 < . 1:1(0) ack 1 win 500") + """
+                +0  setsockopt(4, IPPROTO_TCP, TCP_NODELAY, [1], 4) = 0
+                +0  write(4, ..., 1000) = 1000
+                +0  > . 1:501(500) ack 1 win 65535
+                +.1 < . 1:1(0) ack 501 win 500
+                +0  > P. 501:1001(500) ack 1 win 65535
+                """));
+        // with a 100-octet send buffer a blocking write of 300 returns once the last 100 are queued
+        String small = "`sysctl -q net.ipv4.tcp_wmem=\"100 100 100\"`\n" + PASSIVE + """
+                +0  setsockopt(4, IPPROTO_TCP, TCP_NODELAY, [1], 4) = 0
+                +0...0.2 write(4, ..., 300) = 300
+                +0  > P. 1:101(100) ack 1 win 65535
+                +.1 < . 1:1(0) ack 101 win 65535
+                +0  > P. 101:201(100) ack 1 win 65535
+                +.1 < . 1:1(0) ack 201 win 65535
+                +0  > P. 201:301(100) ack 1 win 65535
+                """;
+        assertOk(run(small));
+    }
+
+    @Test
     void pythonStateAssertions() {
         assertOk(run(PASSIVE + "+0 %{ assert tcpi_state == TCPI_ESTABLISHED }%\n"));
         assertFails(run(PASSIVE + "+0 %{ assert tcpi_state == TCPI_SYN_RECV }%\n"), 8,

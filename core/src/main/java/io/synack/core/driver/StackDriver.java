@@ -167,6 +167,7 @@ public final class StackDriver {
 
     private void openTransport(TransportFactory factory) throws SynackException {
         transport = factory.open(new TransportContext(localAddress, this::receive, scheduler));
+        engine.limitSegmentSize(transport.maxSegmentSize()); // MUST-16: the link's limit bounds the MSS
     }
 
     /** The user API of this stack. */

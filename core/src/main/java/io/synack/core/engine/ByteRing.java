@@ -6,6 +6,10 @@ import java.nio.ByteBuffer;
  * A bounded circular byte buffer (send or receive buffer of one connection). Its storage is
  * allocated on first use and grows by doubling up to the capacity, so an idle connection costs no
  * buffer memory and a connection moving a few bytes costs a few KiB, not the whole capacity.
+ *
+ * <p>The receive buffer also holds out-of-order bytes at their place beyond the readable ones
+ * ({@link #writeAt}), made readable by {@link #commit} when the hole before them fills: one copy
+ * in, one copy out, no per-segment allocation.
  */
 final class ByteRing {
     private static final int INITIAL = 2048;
@@ -14,6 +18,8 @@ final class ByteRing {
     private byte[] data = NONE;
     private int head;
     private int size;
+    /** Bytes from the head that may hold data: the readable ones plus out-of-order bytes beyond them. */
+    private int extent;
 
     ByteRing(int capacity) {
         this.capacity = capacity;
@@ -52,7 +58,44 @@ final class ByteRing {
             src.get(data, 0, n - first);
         }
         size += n;
+        extent = Math.max(extent, size);
         return n;
+    }
+
+    /**
+     * Stores {@code n} bytes of {@code src} at {@code offset} bytes after the head without making
+     * them readable (out-of-order data held for reassembly, or in-order data before {@link #commit}).
+     * Requires {@code offset + n <= capacity()}.
+     */
+    void writeAt(int offset, ByteBuffer src, int n) {
+        if (offset + n > capacity) {
+            throw new IllegalArgumentException("beyond capacity: " + offset + "+" + n + " > " + capacity);
+        }
+        if (n == 0) {
+            return;
+        }
+        if (offset + n > data.length) {
+            grow(offset + n);
+        }
+        int len = data.length;
+        int at = (head + offset) % len;
+        int first = Math.min(n, len - at);
+        src.get(data, at, first);
+        if (n > first) {
+            src.get(data, 0, n - first);
+        }
+        extent = Math.max(extent, offset + n);
+    }
+
+    /** Makes the {@code n} bytes stored after the readable ones (by {@link #writeAt}) readable. */
+    void commit(int n) {
+        size += n;
+        extent = Math.max(extent, size);
+    }
+
+    /** The storage currently allocated (0 until the first byte arrives), for memory checks. */
+    int allocated() {
+        return data.length;
     }
 
     private void grow(int needed) {
@@ -61,10 +104,11 @@ final class ByteRing {
             len = (int) Math.min(capacity, 2L * len);
         }
         byte[] bigger = new byte[len];
-        if (size > 0) {
-            int first = Math.min(size, data.length - head);
+        int used = Math.max(size, extent);
+        if (used > 0) {
+            int first = Math.min(used, data.length - head);
             System.arraycopy(data, head, bigger, 0, first);
-            System.arraycopy(data, 0, bigger, first, size - first);
+            System.arraycopy(data, 0, bigger, first, used - first);
         }
         data = bigger;
         head = 0;
@@ -95,7 +139,8 @@ final class ByteRing {
     void discard(int n) {
         head = data.length == 0 ? 0 : (head + n) % data.length;
         size -= n;
-        if (size == 0) {
+        extent = Math.max(0, extent - n);
+        if (extent == 0) {
             head = 0;
         }
     }

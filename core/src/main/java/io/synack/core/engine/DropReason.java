@@ -18,7 +18,7 @@ public final class DropReason {
     public static final String NO_ACK = "no-ack";
     /** A segment that no connection and no listener wants, answered by RST or not (§3.10.7.1). */
     public static final String NO_CONNECTION = "no-connection";
-    /** Data or a FIN beyond RCV.NXT, not kept (no reassembly yet). */
+    /** Out-of-order text not kept: it would need more held ranges than {@link OutOfOrderRanges#MAX_RANGES}. */
     public static final String OUT_OF_ORDER = "out-of-order";
     /** A SYN carrying FIN in LISTEN (Linux drops these). */
     public static final String SYN_FIN = "syn-fin";

@@ -171,6 +171,17 @@ public interface Engine {
     void setR2(int connection, long r2Nanos);
 
     /**
+     * The largest TCP segment, header included, that one datagram of the transport carries: MMS_S
+     * and MMS_R of RFC 9293 §3.7.1 (the interface MTU less the IP header for raw sockets). The MSS
+     * we announce and the effective send MSS never exceed it less the 20-byte TCP header (MUST-16),
+     * so that no full-sized segment is refused by the link. The driver calls this once, when its
+     * transport opens; without it only {@code synack.tcp.mss} and the peer's MSS limit segments.
+     *
+     * @param maxSegmentSize bytes, at least 21
+     */
+    void limitSegmentSize(int maxSegmentSize);
+
+    /**
      * Switches keepalive for one connection (RFC 9293 §3.8.4, MUST-24: off unless the application
      * asks; the default comes from {@code synack.tcp.keepalive}), as Linux's {@code SO_KEEPALIVE}.
      *

@@ -42,6 +42,30 @@ final class Tcb {
     // Receive sequence space (Figure 4).
     int irs;
     int rcvNxt;
+    /**
+     * RCV.NXT + RCV.WND as last advertised: the right edge of the receive window. It never moves
+     * left (RFC 9293 §3.8.6.2.2: the window SHOULD NOT shrink) and moves right only in steps of
+     * min(RCV.BUFF / 2, MSS) (receiver SWS avoidance, MUST-39); see {@link ReceiveWindow}.
+     */
+    int rcvRightEdge;
+    /** Largest segment text received: the "full-sized segment" of the delayed-ACK rule (Linux rcv_mss). */
+    int rcvMss = 536;
+    /** Ranges held right of RCV.NXT, or null until the first out-of-order segment. */
+    OutOfOrderRanges outOfOrder;
+    /** The peer's FIN arrived beyond a hole: processed when RCV.NXT reaches {@link #remoteFinSeq}. */
+    boolean remoteFinPending;
+    /** Sequence number of the peer's FIN while {@link #remoteFinPending}. */
+    int remoteFinSeq;
+    /** An ACK must go out after this input (piggybacked on data if any is sent, else alone). */
+    boolean ackNow;
+    /** A duplicate to report in the next ACK's first SACK block (D-SACK, RFC 2883), [dsackStart, dsackEnd). */
+    boolean dsackPending;
+    int dsackStart;
+    int dsackEnd;
+    /** ACKs of in-order text still to send at once (Linux quick-ACK mode, see {@link DelayedAck}). */
+    int quickAcks;
+    /** When in-order text last arrived (Linux icsk_ack.lrcvtime), or Long.MIN_VALUE before any. */
+    long lastTextAt = Long.MIN_VALUE;
 
     /** The peer's MSS, or the default of MUST-15. */
     int peerMss;
@@ -101,6 +125,8 @@ final class Tcb {
 
     // Timers, as data (DESIGN §3): deadlines, or NONE.
     long rtoDeadline = NONE;
+    /** Delayed ACK (RFC 9293 §3.8.6.3): an ACK of in-order data is owed by then, unless one goes out before. */
+    long delayedAckDeadline = NONE;
     long persistDeadline = NONE;
     /** Tail loss probe timer (RFC 8985 §7), and whether this flight already had its probe. */
     long probeTimeoutDeadline = NONE;
@@ -200,7 +226,8 @@ final class Tcb {
     }
 
     long nextDeadline() {
-        return Math.min(Math.min(Math.min(rtoDeadline, probeTimeoutDeadline), keepAliveDeadline),
+        return Math.min(Math.min(Math.min(rtoDeadline, delayedAckDeadline), Math.min(probeTimeoutDeadline,
+                keepAliveDeadline)),
                 Math.min(persistDeadline, finWait2Deadline));
     }
 }

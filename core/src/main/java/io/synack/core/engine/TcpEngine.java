@@ -82,6 +82,11 @@ public final class TcpEngine implements Engine {
     private final Int2ObjectHashMap<Listener> listenersByPort = new Int2ObjectHashMap<>();
     private Listener[] listeners = new Listener[8];
 
+    /** The fixed TCP header, without options (RFC 9293 §3.1). */
+    private static final int TCP_HEADER = 20;
+    /** MMS_S = MMS_R of RFC 9293 §3.7.1 as the transport reports it; unlimited until told. */
+    private int maxSegmentSize = Integer.MAX_VALUE;
+
     /** An ISS imposed on the next passive child (reopen from TIME-WAIT), or 0 with the flag off. */
     private boolean forcedIssPending;
     private int forcedIss;
@@ -356,10 +361,10 @@ public final class TcpEngine implements Engine {
                 if (tcb.detached || tcb.state == TcpState.CLOSED) {
                     return;
                 }
-            } else {
-                sendAck(tcb);
             }
+            tcb.ackNow = true; // the SYN is acknowledged at once (piggybacked if data goes out)
             output(tcb, now);
+            flushAck(tcb);
             armTimer(tcb);
         } else {
             // MUST-10 simultaneous open: "Otherwise, enter SYN-RECEIVED, form a SYN,ACK segment
@@ -416,6 +421,12 @@ public final class TcpEngine implements Engine {
                 stats.drop(seg.has(Segment.RST) ? DropReason.BAD_RST : DropReason.OUT_OF_WINDOW);
                 if (!seg.has(Segment.RST)) {
                     // "an acknowledgment should be sent in reply (unless the RST bit is set)".
+                    if (seg.payloadLength() > 0) {
+                        DelayedAck.enterQuickAck(tcb); // Linux tcp_data_queue out_of_window
+                        if (le(seg.seq + seg.payloadLength(), tcb.rcvNxt)) {
+                            reportDuplicate(tcb, seg.seq, seg.seq + seg.payloadLength()); // RFC 2883 §4
+                        }
+                    }
                     sendOutOfWindowAck(tcb, seg, now);
                 }
                 return;
@@ -481,7 +492,8 @@ public final class TcpEngine implements Engine {
             processText(tcb, seg, seg.seq, now);
         }
         if (!tcb.detached && tcb.state != TcpState.CLOSED) {
-            output(tcb, now);
+            output(tcb, now); // data sent now carries the ACK (piggybacked, RFC 9293 §3.8.6.3)
+            flushAck(tcb);
             armTimer(tcb);
         }
     }
@@ -769,8 +781,12 @@ public final class TcpEngine implements Engine {
     }
 
     /**
-     * RFC 9293 §3.10.7.4 seventh (text) and eighth (FIN) steps: in-order data only; a segment
-     * starting beyond RCV.NXT is dropped and acknowledged (reassembly comes with a later issue).
+     * RFC 9293 §3.10.7.4 seventh (text) and eighth (FIN) steps. Text inside the window is kept
+     * whether in order or not: in-order text becomes readable at once, text right of RCV.NXT is
+     * held at its place in the receive ring ({@link OutOfOrderRanges}) until the hole before it
+     * fills; duplicates and overlaps are trimmed. A FIN is processed once all text before it has
+     * arrived, even if it came beyond a hole. Decides the ACK: at once for out-of-order or
+     * gap-filling text and for a FIN (RFC 5681 §4.2), else delayed ({@link #ackReceivedText}).
      *
      * @param dataSeq sequence number of the first payload byte
      */
@@ -788,78 +804,190 @@ public final class TcpEngine implements Engine {
             release(tcb, CloseReason.ABORTED, now);
             return;
         }
-        if (gt(dataSeq, tcb.rcvNxt)) {
-            stats.drop(DropReason.OUT_OF_ORDER);
-            sendAck(tcb); // RFC 5681 §4.2: out-of-order data is acknowledged at once (duplicate ACK)
-            return;
-        }
-        boolean needAck = false;
-        int skip = tcb.rcvNxt - dataSeq;
+        int textEnd = dataSeq + len;
+        boolean keptToEnd = true;
         if (len > 0) {
-            needAck = true;
-            if (takesText && skip < len) {
+            if (takesText) {
                 // "Once in the ESTABLISHED state, it is possible to deliver segment data to user
                 // RECEIVE buffers ... take responsibility for delivering the data to the user."
-                int take = Math.min(len - skip, tcb.receiveBuffer.free());
-                if (take > 0) {
-                    boolean wasEmpty = tcb.receiveBuffer.isEmpty();
-                    ByteBuffer p = seg.payload;
-                    int oldLimit = p.limit();
-                    int oldPos = p.position();
-                    p.position(oldPos + skip).limit(oldPos + skip + take);
-                    tcb.receiveBuffer.write(p);
-                    p.limit(oldLimit).position(oldPos);
-                    tcb.rcvNxt += take;
-                    tcb.bytesReceived += take;
-                    if (wasEmpty) {
-                        events.add(new ConnectionEvent.Readable(tcb.id, now, tcb.receiveBuffer.size()));
-                    }
+                keptToEnd = takeText(tcb, seg, dataSeq, now);
+            } else {
+                // CLOSE-WAIT, CLOSING, LAST-ACK: "This should not occur since a FIN has been
+                // received from the remote side. Ignore the segment text." (and acknowledge it)
+                tcb.ackNow = true;
+            }
+        }
+        if (seg.has(Segment.FIN) && !tcb.finReceived && (takesText || state == TcpState.SYN_RECEIVED)) {
+            if (textEnd == tcb.rcvNxt) {
+                remoteFin(tcb, now);
+                return;
+            }
+            if (keptToEnd && gt(textEnd, tcb.rcvNxt)) {
+                // A FIN beyond a hole: its place is known and everything up to it is held, so it is
+                // processed when the hole fills (RFC 9293 §3.10.7.4: segments held for later).
+                tcb.remoteFinPending = true;
+                tcb.remoteFinSeq = textEnd;
+            }
+            tcb.ackNow = true;
+        } else if (seg.has(Segment.FIN) && tcb.finReceived) {
+            tcb.ackNow = true; // a retransmitted FIN: acknowledge it again
+        }
+        if (tcb.remoteFinPending && !tcb.finReceived && tcb.rcvNxt == tcb.remoteFinSeq) {
+            remoteFin(tcb, now);
+        }
+    }
+
+    /**
+     * The seventh step for one segment's text: trims what is already received (left of RCV.NXT)
+     * and what lies beyond the window (right of RCV.NXT + RCV.WND), copies the rest into the receive
+     * ring at its place, and advances RCV.NXT over it and over any held ranges it joins.
+     *
+     * @return true if every byte of the segment up to its end was kept (or already held)
+     */
+    private boolean takeText(Tcb tcb, Segment seg, int dataSeq, long now) {
+        int len = seg.payloadLength();
+        int rcvNxt = tcb.rcvNxt;
+        int textEnd = dataSeq + len;
+        int wndEnd = rcvNxt + receiveWindow(tcb);
+        int from = gt(dataSeq, rcvNxt) ? dataSeq : rcvNxt;
+        int to = lt(textEnd, wndEnd) ? textEnd : wndEnd;
+        if (len > tcb.rcvMss) {
+            tcb.rcvMss = Math.min(len, config.mss());
+        }
+        if (gt(from, dataSeq)) {
+            reportDuplicate(tcb, dataSeq, lt(textEnd, rcvNxt) ? textEnd : rcvNxt); // RFC 2883 §4: left part old
+        }
+        if (!lt(from, to)) {
+            // Nothing new inside the window (a duplicate, or text beyond a zero window): ACK it,
+            // and ACK quickly for a while (Linux: a retransmission enters quick-ACK mode).
+            tcb.ackNow = true;
+            DelayedAck.enterQuickAck(tcb);
+            return !lt(rcvNxt, textEnd);
+        }
+        OutOfOrderRanges held = tcb.outOfOrder;
+        if (from != rcvNxt && held != null && held.covers(from, to)) {
+            // A duplicate of held text (RFC 5681 §4.2: duplicate ACK at once). RFC 2883 §4: the D-SACK
+            // block first, then the block containing it (marked most recent by add).
+            reportDuplicate(tcb, from, to);
+            held.add(from, to);
+            tcb.ackNow = true;
+            return to == textEnd;
+        }
+        if (from != rcvNxt) {
+            if (held == null) {
+                held = new OutOfOrderRanges();
+                tcb.outOfOrder = held;
+            }
+            if (!held.add(from, to)) {
+                stats.drop(DropReason.OUT_OF_ORDER); // too fragmented: the sender retransmits it
+                tcb.ackNow = true;
+                return false;
+            }
+        }
+        ByteBuffer p = seg.payload;
+        int oldLimit = p.limit();
+        int oldPos = p.position();
+        p.position(oldPos + (from - dataSeq)).limit(oldPos + (to - dataSeq));
+        tcb.receiveBuffer.writeAt(tcb.receiveBuffer.size() + (from - rcvNxt), p, to - from);
+        p.limit(oldLimit).position(oldPos);
+        if (to != textEnd) {
+            tcb.ackNow = true; // text beyond the window was cut off: tell the sender the window at once
+        }
+        if (from != rcvNxt) {
+            // RFC 5681 §4.2: "an immediate duplicate ACK SHOULD be sent when an out-of-order
+            // segment arrives" (it carries SACK blocks when negotiated).
+            tcb.ackNow = true;
+            return to == textEnd;
+        }
+        int newNxt = to;
+        if (held != null && !held.isEmpty()) {
+            // RFC 5681 §4.2: "an immediate ACK SHOULD be sent when the incoming segment fills in
+            // all or part of a gap in the sequence space."
+            newNxt = held.advance(to);
+            tcb.ackNow = true;
+        }
+        int delivered = newNxt - rcvNxt;
+        boolean wasEmpty = tcb.receiveBuffer.isEmpty();
+        tcb.receiveBuffer.commit(delivered);
+        tcb.rcvNxt = newNxt;
+        tcb.bytesReceived += delivered;
+        if (wasEmpty) {
+            events.add(new ConnectionEvent.Readable(tcb.id, now, tcb.receiveBuffer.size()));
+        }
+        ackReceivedText(tcb, now);
+        return to == textEnd;
+    }
+
+    /**
+     * ACK policy for in-order text (RFC 9293 §3.8.6.3, RFC 5681 §4.2, RFC 1122 §4.2.3.2): with
+     * delayed ACK on, acknowledge at once in quick-ACK mode or when more than one full-sized segment
+     * is unacknowledged ("at least every second full-sized segment"), see {@link DelayedAck}; else
+     * within the delayed-ACK timeout (MUST-40: under 0.5 s). An ACK or data segment sent meanwhile carries
+     * the acknowledgment and cancels the timer.
+     */
+    private void ackReceivedText(Tcb tcb, long now) {
+        DelayedAck.textArrived(tcb, now, tcb.rtt.rto());
+        if (DelayedAck.dueNow(tcb, config.delayedAck())) {
+            tcb.ackNow = true;
+        } else if (tcb.delayedAckDeadline == Tcb.NONE) {
+            tcb.delayedAckDeadline = now + config.delayedAckTimeoutNanos();
+        }
+    }
+
+    /** Remembers a duplicate for the first SACK block of the next ACK (D-SACK, RFC 2883), if SACK is on. */
+    private static void reportDuplicate(Tcb tcb, int start, int end) {
+        if (tcb.sackPermitted && lt(start, end)) {
+            tcb.dsackPending = true;
+            tcb.dsackStart = start;
+            tcb.dsackEnd = end;
+        }
+    }
+
+    /** Sends the ACK this input owes, unless a segment sent meanwhile already carried it. */
+    private void flushAck(Tcb tcb) {
+        if (tcb.ackNow) {
+            sendAck(tcb);
+        }
+    }
+
+    /**
+     * RFC 9293 §3.10.7.4 eighth step: "If the FIN bit is set, signal the user 'connection closing'
+     * ..., advance RCV.NXT over the FIN, and send an acknowledgment for the FIN." The FIN is
+     * acknowledged at once (never delayed).
+     */
+    private void remoteFin(Tcb tcb, long now) {
+        TcpState state = tcb.state;
+        tcb.rcvNxt += 1;
+        tcb.finReceived = true;
+        tcb.remoteFinPending = false;
+        tcb.ackNow = true;
+        events.add(new ConnectionEvent.PeerClosed(tcb.id, now));
+        switch (state) {
+            case SYN_RECEIVED, ESTABLISHED -> {
+                setState(tcb, TcpState.CLOSE_WAIT, "rcv FIN; snd ACK", now);
+                if (config.unsafeCloseOnFirstFin()) {
+                    // UNSAFE experiment (synack.tcp.unsafe.close-on-first-fin), the seed's "why
+                    // four?": treat the peer's FIN as closing both directions, so our FIN follows at
+                    // once and nothing more can be sent. RFC 9293 §3.6 keeps the directions apart.
+                    tcb.finQueued = true;
+                    setState(tcb, TcpState.LAST_ACK, "UNSAFE close on first FIN; snd FIN", now);
                 }
             }
-            // CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: "This should not occur since a FIN has been
-            // received from the remote side. Ignore the segment text."
-        }
-        if (seg.has(Segment.FIN) && dataSeq + len == tcb.rcvNxt && !tcb.finReceived
-                && (takesText || state == TcpState.SYN_RECEIVED)) {
-            // eighth: "If the FIN bit is set, signal the user 'connection closing' ..., advance RCV.NXT
-            // over the FIN, and send an acknowledgment for the FIN." Only an in-order FIN counts.
-            tcb.rcvNxt += 1;
-            tcb.finReceived = true;
-            events.add(new ConnectionEvent.PeerClosed(tcb.id, now));
-            switch (state) {
-                case SYN_RECEIVED, ESTABLISHED -> {
-                    setState(tcb, TcpState.CLOSE_WAIT, "rcv FIN; snd ACK", now);
-                    if (config.unsafeCloseOnFirstFin()) {
-                        // UNSAFE experiment (synack.tcp.unsafe.close-on-first-fin), the seed's "why
-                        // four?": treat the peer's FIN as closing both directions, so our FIN follows at
-                        // once and nothing more can be sent. RFC 9293 §3.6 keeps the directions apart.
-                        tcb.finQueued = true;
-                        setState(tcb, TcpState.LAST_ACK, "UNSAFE close on first FIN; snd FIN", now);
-                    }
-                }
-                case FIN_WAIT_1 -> {
-                    if (tcb.finAcked()) {
-                        sendAck(tcb);
-                        enterTimeWait(tcb, "rcv FIN; snd ACK", now);
-                        return;
-                    }
-                    setState(tcb, TcpState.CLOSING, "rcv FIN (simultaneous close); snd ACK", now);
-                }
-                case FIN_WAIT_2 -> {
+            case FIN_WAIT_1 -> {
+                if (tcb.finAcked()) {
                     sendAck(tcb);
                     enterTimeWait(tcb, "rcv FIN; snd ACK", now);
                     return;
                 }
-                default -> {
-                    // CLOSE-WAIT, CLOSING, LAST-ACK: "Remain in the ... state."
-                }
+                setState(tcb, TcpState.CLOSING, "rcv FIN (simultaneous close); snd ACK", now);
             }
-            needAck = true;
-        } else if (seg.has(Segment.FIN) && tcb.finReceived) {
-            needAck = true; // a retransmitted FIN: acknowledge it again
-        }
-        if (needAck) {
-            sendAck(tcb);
+            case FIN_WAIT_2 -> {
+                sendAck(tcb);
+                enterTimeWait(tcb, "rcv FIN; snd ACK", now);
+            }
+            default -> {
+                // CLOSE-WAIT, CLOSING, LAST-ACK: "Remain in the ... state."
+            }
         }
     }
 
@@ -986,6 +1114,11 @@ public final class TcpEngine implements Engine {
             setState(tcb, TcpState.CLOSED, "FIN-WAIT-2 timeout", now);
             release(tcb, CloseReason.TIMED_OUT, now);
             return;
+        }
+        if (tcb.delayedAckDeadline <= now) {
+            // RFC 9293 §3.8.6.3: the delayed ACK is due (MUST-40: within 0.5 s of the data).
+            tcb.delayedAckDeadline = Tcb.NONE;
+            sendAck(tcb);
         }
         if (tcb.rtoDeadline <= now) {
             tcb.probeTimeoutDeadline = Tcb.NONE;
@@ -1260,19 +1393,16 @@ public final class TcpEngine implements Engine {
             throwFor(r, connection);
             return -1;
         }
-        int before = receiveWindow(tcb);
         int n = tcb.receiveBuffer.read(destination);
         if (n == 0 && tcb.receiveBuffer.isEmpty() && tcb.finReceived) {
             return -1; // §3.10.3 "connection closing": all data before the FIN was delivered
         }
-        if (n > 0 && !tcb.detached && tcb.state.isSynchronized() && !tcb.finReceived) {
+        if (n > 0 && !tcb.detached && tcb.state.isSynchronized() && !tcb.finReceived
+                && ReceiveWindow.updateWorthSending(tcb, config.mss())) {
             // RFC 9293 §3.8.6.2.2 (receiver SWS avoidance): announce the opened window once it grew
-            // by min(buffer / 2, MSS).
-            int after = receiveWindow(tcb);
-            int threshold = Math.min(tcb.receiveBuffer.capacity() / 2, config.mss());
-            if (after - before >= threshold && before < threshold) {
-                sendAck(tcb);
-            }
+            // by min(RCV.BUFF / 2, MSS) and at least doubled (Linux tcp_cleanup_rbuf).
+            sendAck(tcb);
+            armTimer(tcb);
         }
         return n;
     }
@@ -1501,6 +1631,12 @@ public final class TcpEngine implements Engine {
         return timers.count();
     }
 
+    /** Bytes of receive-buffer storage a connection holds (0 until its first byte arrives), for memory checks. */
+    int receiveBufferAllocated(int connection) {
+        Tcb tcb = tcb(connection);
+        return tcb == null ? 0 : tcb.receiveBuffer.allocated();
+    }
+
     /** Entries in the compact TIME-WAIT table. */
     public int timeWaitCount() {
         return timeWait.size();
@@ -1632,6 +1768,7 @@ public final class TcpEngine implements Engine {
         tcb.rtoDeadline = Tcb.NONE;
         tcb.persistDeadline = Tcb.NONE;
         tcb.finWait2Deadline = Tcb.NONE;
+        tcb.delayedAckDeadline = Tcb.NONE;
         tcb.detached = true;
     }
 
@@ -2015,9 +2152,31 @@ public final class TcpEngine implements Engine {
         tcb.segmentsSent++;
         boolean syn = (flags & Segment.SYN) != 0;
         TransmitQueue.Entry e = queueControl(tcb.remote, tcb.localPort, tcb.remotePort, seq, tcb.rcvNxt, flags,
-                OptionNegotiation.windowField(receiveWindow(tcb), tcb.rcvWscale, syn));
+                syn ? ReceiveWindow.forSyn(tcb) : ReceiveWindow.select(tcb, config.mss()));
         if ((flags & Segment.ACK) != 0) {
             tcb.lastAckSent = tcb.rcvNxt; // RFC 7323 §4.3 Last.ACK.sent
+            tcb.ackNow = false; // this segment carries the acknowledgment owed
+            tcb.delayedAckDeadline = Tcb.NONE;
+            DelayedAck.ackSent(tcb);
+            boolean held = tcb.outOfOrder != null && !tcb.outOfOrder.isEmpty();
+            if (!syn && tcb.sackPermitted && (held || tcb.dsackPending)) {
+                // RFC 2018 §4: SACK blocks for the held ranges, the most recent first; 3 fit next
+                // to timestamps, 4 without (the codec drops any that would not fit). RFC 2883: a
+                // duplicate just received is reported first, once.
+                Segment out = e.segment;
+                int max = tcb.timestampsOk ? 3 : Segment.MAX_SACK_BLOCKS;
+                int n = 0;
+                if (tcb.dsackPending) {
+                    out.sackBlocks[0] = tcb.dsackStart;
+                    out.sackBlocks[1] = tcb.dsackEnd;
+                    tcb.dsackPending = false;
+                    n = 1;
+                }
+                if (held) {
+                    n += tcb.outOfOrder.sackBlocks(out.sackBlocks, 2 * n, max - n);
+                }
+                out.sackBlockCount = n;
+            }
         }
         if (!syn) {
             OptionNegotiation.stamp(tcb, e.segment, clock);
@@ -2032,7 +2191,7 @@ public final class TcpEngine implements Engine {
 
     private void sendSyn(Tcb tcb, long now) {
         TransmitQueue.Entry e = queueControl(tcb.remote, tcb.localPort, tcb.remotePort, tcb.iss, 0, Segment.SYN,
-                OptionNegotiation.windowField(receiveWindow(tcb), 0, true));
+                ReceiveWindow.forSyn(tcb));
         tcb.segmentsSent++;
         e.segment.mss = announcedMss(); // MUST-14: announce our MSS on the SYN
         OptionNegotiation.fillSyn(tcb, config, e.segment, now);
@@ -2152,17 +2311,21 @@ public final class TcpEngine implements Engine {
         return ge(x, rcvNxt) && lt(x, rcvNxt + rcvWnd);
     }
 
-    /** RCV.WND: free receive buffer space, at most what the window field can express (65535 << Rcv.Wind.Shift). */
+    /** RCV.WND: what is left of the window last advertised ({@link ReceiveWindow}). */
     private static int receiveWindow(Tcb tcb) {
-        return Math.min(tcb.receiveBuffer.free(), MAX_WINDOW << tcb.rcvWscale);
+        return ReceiveWindow.current(tcb);
     }
 
     /** The peer's SYN options: its MSS, and the RFC 7323 / RFC 2018 options negotiated against ours. */
     private void takePeerOptions(Tcb tcb, Segment seg, boolean weOffered, long now) {
         // MUST-15: "If an MSS Option is not received at connection setup, TCP implementations MUST
         // assume a default send MSS of 536 (576 - 40) for IPv4 or 1220 (1280 - 60) for IPv6".
-        tcb.peerMss = seg.mss != Segment.ABSENT && seg.mss > 0 ? seg.mss : defaultMss();
+        int sendMss = seg.mss != Segment.ABSENT && seg.mss > 0 ? seg.mss : defaultMss();
+        // MUST-16: Eff.snd.MSS = min(SendMSS + 20, MMS_S) - TCPhdrsize - IPoptionsize; the options part
+        // of TCPhdrsize is taken off per segment in smss().
+        tcb.peerMss = Math.min(sendMss, maxSegmentSize - TCP_HEADER);
         OptionNegotiation.negotiate(tcb, config, seg, weOffered, now);
+        ReceiveWindow.forSyn(tcb); // the window our SYN (or the SYN,ACK to come) announces
     }
 
     /**
@@ -2194,8 +2357,17 @@ public final class TcpEngine implements Engine {
         return localAddress instanceof Inet6Address ? DEFAULT_MSS_IPV6 : DEFAULT_MSS_IPV4;
     }
 
+    /** MUST-14 with MUST-16's MMS_R: synack.tcp.mss, at most what one datagram of the transport carries. */
     private int announcedMss() {
-        return config.mss();
+        return Math.min(config.mss(), maxSegmentSize - TCP_HEADER);
+    }
+
+    @Override
+    public void limitSegmentSize(int maxSegmentSize) {
+        if (maxSegmentSize <= TCP_HEADER) {
+            throw new IllegalArgumentException("a transport must carry more than a TCP header: " + maxSegmentSize);
+        }
+        this.maxSegmentSize = maxSegmentSize;
     }
 
     /**

@@ -9,6 +9,11 @@
  *       (§3.10.8), user calls (§3.10.1-6), output; every state change through one {@code setState}.</li>
  *   <li>{@code Tcb} — the Transmission Control Block with the RFC's variable names;
  *       {@code ByteRing} its lazily grown send and receive buffers; {@code RttEstimator} RFC 6298.</li>
+ *   <li>The receive side: {@code OptionNegotiation} (RFC 7323 window scale and timestamps, RFC 2018
+ *       SACK-permitted, negotiated in the handshake), {@code OutOfOrderRanges} (text held right of
+ *       RCV.NXT in the receive ring, and the SACK blocks reporting it), {@code ReceiveWindow}
+ *       (RCV.WND with receiver SWS avoidance and a right edge that never moves left) and
+ *       {@code DelayedAck} (Linux's delayed and quick ACKs).</li>
  *   <li>{@code TimeWaitTable} — TIME-WAIT in a compact form of its own (no TCB, no buffers).</li>
  *   <li>{@code Listener} — LISTEN with its SYN queue and accept queue bounded by the backlog.</li>
  *   <li>{@code TimerService} — an Agrona timer wheel, one timer per TCB or TIME-WAIT entry.</li>

@@ -216,7 +216,9 @@ class PcapWriterTest {
                 }
                 long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
                 if (round == 1) { // the first round warms up the JIT
-                    assertEquals(0, allocated, "bytes allocated recording 20,000 datagrams");
+                    // One object per datagram would be at least 320,000 bytes; a few dozen once are the JIT's
+                    // (a deoptimisation on a loaded machine), not the writer's.
+                    assertTrue(allocated < 4096, "bytes allocated recording 20,000 datagrams: " + allocated);
                 }
             }
         }

@@ -196,6 +196,14 @@ final class ScriptedEngine implements Engine {
     }
 
     @Override
+    public void limitSegmentSize(int maxSegmentSize) {
+        segmentSizeLimit = maxSegmentSize; // kept apart from the call log: it comes with the transport, not from a test step
+    }
+
+    /** What the driver passed to {@link #limitSegmentSize}, or 0. */
+    volatile int segmentSizeLimit;
+
+    @Override
     public void setR2(int connection, long r2Nanos) {
         call("r2 " + connection + " " + r2Nanos);
     }

@@ -64,6 +64,12 @@ class StackDriverTest {
         }
     }
 
+    /** MUST-16: the engine learns what one datagram of the transport carries when the transport opens. */
+    @Test
+    void theTransportsSegmentSizeLimitsTheEngine() {
+        assertEquals(1500, engine.segmentSizeLimit, "PipeNetwork carries 1500-byte segments");
+    }
+
     @Test
     void aReceivedDatagramIsDecodedAndHandedToTheEngineWithTheTimeAndSource() {
         scheduler.runUntil(7_000);

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-/** MUST-57 (segments to broadcast or multicast addresses) and MUST-21 (R2 set per connection). */
+/** MUST-57 (segments to broadcast or multicast addresses), MUST-21 (R2 set per connection), MUST-16 (MMS_S). */
 class UnicastAndPerConnectionR2Test {
 
     private static Segment syn() {
@@ -96,6 +96,35 @@ class UnicastAndPerConnectionR2Test {
             f.out();
         }
         assertEquals(TcpState.ESTABLISHED, f.engine.state(f.handle));
+    }
+
+    /**
+     * MUST-16: with a transport that carries 1300-byte TCP segments (an IPv6 link of MTU 1340, say),
+     * the SYN-ACK announces 1280 although synack.tcp.mss is 1460, and the peer's MSS of 1460 is
+     * cut to 1280 for what we send: Eff.snd.MSS = min(SendMSS + 20, MMS_S) - 20.
+     */
+    @Test
+    void theTransportsSegmentSizeBoundsBothMss() throws Exception {
+        Fixture f = new Fixture();
+        f.engine.limitSegmentSize(1300);
+        f.listen();
+        f.engine.handleSegment(REMOTE, Fixture.LOCAL, syn(), f.now);
+        Segment synAck = new Segment();
+        f.engine.pollTransmit(synAck);
+        assertEquals(1280, synAck.mss, "announced MSS");
+        f.out();
+        f.feed(Segment.ACK, REMOTE_ISS + 1, Fixture.LOCAL_ISS + 1);
+        int child = f.engine.accept(f.listener);
+        f.engine.send(child, ByteBuffer.wrap(new byte[4000]), f.now);
+        Segment data = new Segment();
+        f.engine.pollTransmit(data);
+        assertEquals(1280, data.payloadLength(), "first segment cut to Eff.snd.MSS");
+    }
+
+    @Test
+    void aTransportMustCarryMoreThanAHeader() {
+        Fixture f = new Fixture();
+        assertThrows(IllegalArgumentException.class, () -> f.engine.limitSegmentSize(20));
     }
 
     @Test

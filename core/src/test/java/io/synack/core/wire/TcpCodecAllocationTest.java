@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
  * bytes in steady state (measured with the JVM's per-thread allocation counter).
  */
 class TcpCodecAllocationTest {
+    /** Far below one allocation per round; room for the runtime's own one-off allocations. */
+    private static final long SLACK_BYTES = 4096;
 
     @Test
     void encodeAndDecodeAllocateNothingInSteadyState() throws Exception {
@@ -46,7 +48,9 @@ class TcpCodecAllocationTest {
         long allocated = threads.getThreadAllocatedBytes(thread) - before;
 
         assertEquals(400_000, checks);
-        assertEquals(0, allocated, "bytes allocated by 100,000 encode/decode rounds");
+        // One object per round would be at least 16 bytes x 100,000 rounds = 1.6 MB. A few dozen bytes
+        // once (a deoptimisation and recompilation while the machine is loaded) are the JIT's, not ours.
+        assertTrue(allocated < SLACK_BYTES, "bytes allocated by 100,000 encode/decode rounds: " + allocated);
     }
 
     private static long run(Segment out, Segment in, Segment other, ByteBuffer wire, InetAddress v4a, InetAddress v4b,
