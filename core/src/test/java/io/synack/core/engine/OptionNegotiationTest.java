@@ -188,4 +188,40 @@ class OptionNegotiationTest {
         assertEquals(3, OptionNegotiation.windowShift(256 * 1024));
         assertEquals(14, OptionNegotiation.windowShift(1 << 30));
     }
+
+    /**
+     * Simultaneous open (RFC 9293 §3.5, Figure 7): each side's SYN makes the offer, each SYN,ACK
+     * carries only what both SYNs carried, and the options are used from then on by both.
+     */
+    @ParameterizedTest(name = "side A {0}, side B {1}")
+    @CsvSource({"true,true", "true,false", "false,true", "false,false"})
+    void simultaneousOpen_negotiatesWhatBothSynsCarried(boolean aOn, boolean bOn) throws Exception {
+        EngineConfig a = EngineConfig.defaults().withOptions(aOn, aOn, aOn);
+        EngineConfig b = EngineConfig.defaults().withOptions(bOn, bOn, bOn);
+        EnginePair p = pair(a, b);
+        int ha = p.client.connect(new InetSocketAddress(EnginePair.SERVER, PORT), CLIENT_PORT, p.now);
+        int hb = p.server.connect(new InetSocketAddress(EnginePair.CLIENT, CLIENT_PORT), PORT, p.now);
+        p.runFor(1 * EnginePair.S);
+        assertEquals(TcpState.ESTABLISHED, p.client.state(ha));
+        assertEquals(TcpState.ESTABLISHED, p.server.state(hb));
+        p.client.send(ha, ByteBuffer.allocate(3000), p.now);
+        p.server.send(hb, ByteBuffer.allocate(3000), p.now);
+        p.runFor(1 * EnginePair.S);
+        boolean both = aOn && bOn;
+        for (boolean fromA : new boolean[] {true, false}) {
+            Segment syn = first(p, fromA, Segment.SYN);
+            assertEquals(fromA ? aOn : bOn, syn.hasTimestamps, "each SYN offers what its side allows");
+            assertEquals(fromA ? aOn : bOn, syn.sackPermitted);
+            Segment synAck = first(p, fromA, Segment.SYN | Segment.ACK);
+            assertEquals(both, synAck.hasTimestamps, "a SYN,ACK carries only what both SYNs carried");
+            assertEquals(both, synAck.sackPermitted);
+            assertEquals(both, synAck.windowScale != Segment.ABSENT);
+            for (Segment s : nonSyn(p, fromA)) {
+                assertEquals(both, s.hasTimestamps, s.toString());
+            }
+        }
+        long expected = both ? BUFFER - 3000 : 65535;
+        assertEquals(expected, p.client.statistics(ha).sendWindow(), "scaled only when both offered");
+        assertEquals(expected, p.server.statistics(hb).sendWindow());
+    }
 }

@@ -32,7 +32,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  *
  * <p>The default build moves the issue's {@value #DEFAULT_MIB} MiB each way under each fault mix
  * (about 25 s for all five on one core: the simulation jumps over idle time);
- * {@code -Dsynack.bulk.mib=N} runs another size.
+ * {@code -Dbulk.mib=N} runs another size (not a {@code synack.*} key: the configuration loader
+ * rejects unknown ones among the system properties).
  *
  * <p>Measured (seeds as below, 1 ms one-way delay, 256 KiB receive buffers, 64 KiB send buffers):
  * no faults 127 MB/s each way (0.5 s virtual), 10% loss 0.46 MB/s (146 s), duplication 128 MB/s,
@@ -43,7 +44,7 @@ class BulkTransferTest {
     static final long MIB = 1024 * 1024;
 
     static long bytesEachWay() {
-        return Long.getLong("synack.bulk.mib", DEFAULT_MIB) * MIB;
+        return Long.getLong("bulk.mib", DEFAULT_MIB) * MIB;
     }
 
     @ParameterizedTest(name = "{0}: {1}")
