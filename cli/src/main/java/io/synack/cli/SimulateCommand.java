@@ -51,8 +51,9 @@ final class SimulateCommand implements Callable<Integer> {
             description = "Highest loss rate of a mix drawn from the seed (default ${DEFAULT-VALUE}).")
     double maxLoss;
 
-    @Option(names = "--time-bound", paramLabel = "DURATION", defaultValue = "1h",
-            description = "Invariant 2: every connection ends CLOSED within this much virtual time (default ${DEFAULT-VALUE}).")
+    @Option(names = "--time-bound", paramLabel = "DURATION",
+            description = "Invariant 2: every connection ends CLOSED within this much virtual time "
+                    + "(default: 1h per started 64 KiB of --max-bytes, at least 1h).")
     String timeBound;
 
     @Option(names = "--pcap", paramLabel = "FILE",
@@ -82,7 +83,9 @@ final class SimulateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), (faults != null ? "--faults: " : "") + e.getMessage());
         }
         try {
-            campaign.withTimeBound(io.synack.spi.Setting.parseDuration(timeBound));
+            if (timeBound != null) {
+                campaign.withTimeBound(io.synack.spi.Setting.parseDuration(timeBound));
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--time-bound: " + e.getMessage());
         }

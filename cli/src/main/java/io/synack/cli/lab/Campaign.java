@@ -47,7 +47,7 @@ import java.util.function.BiPredicate;
  *   <li>every byte written is delivered exactly once, in order (length + CRC-32C per direction), or
  *       both applications are told the connection failed (reset / timed out);</li>
  *   <li>every connection ends CLOSED on both sides within a bound of virtual time
- *       ({@link #TIME_BOUND} unless {@link #withTimeBound} says otherwise), and
+ *       ({@link #defaultTimeBound} unless {@link #withTimeBound} says otherwise), and
  *       every stack ends with no connection in any state;</li>
  *   <li>no connection is established from a stale or duplicate SYN: the server accepts at most one
  *       connection per client connection, each with a client connection's 4-tuple, and a 4-tuple
@@ -70,7 +70,19 @@ public final class Campaign {
      */
     public static final Duration TIME_BOUND = Duration.ofHours(1);
 
-    private Duration timeBound = TIME_BOUND;
+    private Duration timeBound;
+
+    /**
+     * The default bound of invariant 2 for transfers of up to {@code maxBytes} each way:
+     * {@link #TIME_BOUND} per started 64 KiB (at least one). Under heavy loss the RTO sits near its
+     * maximum (RESULTS.md, finding 5), so the time a transfer may take grows with its size.
+     *
+     * @param maxBytes the most bytes one side sends
+     * @return the bound
+     */
+    public static Duration defaultTimeBound(long maxBytes) {
+        return TIME_BOUND.multipliedBy(Math.max(1, (maxBytes + 65_535) / 65_536));
+    }
 
     /**
      * Another bound for invariant 2. Large transfers over heavy loss legitimately take longer: an
@@ -155,6 +167,7 @@ public final class Campaign {
             throw new IllegalArgumentException("bytes must be >= 0, clients 1..200");
         }
         this.maxBytes = maxBytes;
+        this.timeBound = defaultTimeBound(maxBytes);
         this.maxClients = maxClients;
         this.clientsOverride = clients;
         this.faults = faults;
@@ -264,7 +277,7 @@ public final class Campaign {
         if (maxBytes != DEFAULT_MAX_BYTES) {
             s.append(" --max-bytes ").append(maxBytes);
         }
-        if (!timeBound.equals(TIME_BOUND)) {
+        if (!timeBound.equals(defaultTimeBound(maxBytes))) {
             s.append(" --time-bound ").append(io.synack.spi.Setting.formatDuration(timeBound));
         }
         engineSettings.forEach((k, v) -> s.append(" -s ").append(k).append('=').append(v));
