@@ -90,6 +90,15 @@ interface CongestionControl {
      */
     void onIdleRestart(int smss);
 
+    /**
+     * The last reduction was spurious (RFC 3522 Eifel detection): put back the window and threshold
+     * it had before (RFC 4015 §3.2 response).
+     *
+     * @param cwnd the congestion window before the reduction
+     * @param ssthresh the slow start threshold before the reduction
+     */
+    void undo(int cwnd, int ssthresh);
+
     /** RFC 6928 (and RFC 5681 §3.1 for small MSS): IW = min(10*SMSS, max(2*SMSS, 14600)). */
     static int initialWindow(int smss) {
         return Math.min(10 * smss, Math.max(2 * smss, 14600));

@@ -104,6 +104,13 @@ final class NewReno implements CongestionControl {
         bytesAcked = 0;
     }
 
+    @Override
+    public void undo(int priorCwnd, int priorSsthresh) {
+        cwnd = Math.max(cwnd, priorCwnd);
+        ssthresh = Math.max(ssthresh, priorSsthresh);
+        bytesAcked = 0;
+    }
+
     private static int saturatedAdd(int a, int b) {
         long s = (long) a + b;
         return s > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) s;

@@ -167,6 +167,15 @@ final class Tcb {
      * it ends the recovery (step 3).
      */
     int recoverEnd;
+    /**
+     * Eifel detection (RFC 3522): the TSval of the fast retransmission that began the recovery, and
+     * the window before it; 0 / unarmed without timestamps.
+     */
+    boolean eifelArmed;
+    int eifelTsVal;
+    int priorCwnd;
+    int priorSsthresh;
+    long spuriousRecoveries;
     /** RFC 6675 HighRxt + 1: retransmissions in this recovery have covered up to here. */
     int highRxt;
     /** SND.MAX when the current round of hole retransmissions began (lost retransmission detection). */

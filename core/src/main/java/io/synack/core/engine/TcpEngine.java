@@ -601,6 +601,17 @@ public final class TcpEngine implements Engine {
         if (gt(ack, tcb.sndUna)) {
             // "If SND.UNA < SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK. Any segments on the
             // retransmission queue that are thereby entirely acknowledged are removed."
+            if (tcb.inRecovery && tcb.eifelArmed) {
+                tcb.eifelArmed = false;
+                if (seg.hasTimestamps && lt(seg.tsEcr, tcb.eifelTsVal)) {
+                    // RFC 3522 Eifel detection: the first ACK for the retransmitted data echoes a
+                    // timestamp older than the retransmission, so the original arrived (it was
+                    // reordered, not lost). RFC 4015 response: undo the reduction, end the recovery.
+                    tcb.spuriousRecoveries++;
+                    tcb.inRecovery = false;
+                    tcb.cc.undo(tcb.priorCwnd, tcb.priorSsthresh);
+                }
+            }
             acknowledge(tcb, ack, Paws.rttSample(tcb, seg, now), now);
         } else if (ack == tcb.sndUna && tcb.sndUna != tcb.sndMax && (tcb.sackPermitted ? newlySacked > 0
                 : seg.payloadLength() == 0 && !seg.has(Segment.FIN) && segWindow == tcb.sndWnd)) {
@@ -689,6 +700,13 @@ public final class TcpEngine implements Engine {
     private void enterRecovery(Tcb tcb, long now) {
         int smss = smss(tcb);
         boolean sack = sackRecovery(tcb);
+        if (tcb.timestampsOk) {
+            // RFC 3522 §3.1: remember the retransmission's TSval to recognise a spurious one later.
+            tcb.eifelArmed = true;
+            tcb.eifelTsVal = OptionNegotiation.tsVal(tcb, now);
+            tcb.priorCwnd = tcb.cc.cwnd();
+            tcb.priorSsthresh = tcb.cc.ssthresh();
+        }
         // RFC 5681 §3.2 step 2: "additional data sent in limited transmit MUST NOT be included".
         tcb.cc.onEnterRecovery(tcb.sndMax - tcb.sndUna - tcb.limitedTransmit, smss, sack, now);
         tcb.inRecovery = true;

@@ -14,6 +14,14 @@
  *       RCV.NXT in the receive ring, and the SACK blocks reporting it), {@code ReceiveWindow}
  *       (RCV.WND with receiver SWS avoidance and a right edge that never moves left) and
  *       {@code DelayedAck} (Linux's delayed and quick ACKs).</li>
+ *   <li>The send side: {@code CongestionControl} (the interface an algorithm implements, chosen by
+ *       {@code synack.tcp.congestion-control}) and {@code NewReno} (RFC 5681, RFC 6582, RFC 6928
+ *       initial window, restart after idle); {@code SackScoreboard} (what the peer SACKed, RFC 6675
+ *       pipe and IsLost, so recovery and go-back after a timeout resend only the holes);
+ *       {@code Paws} (RFC 7323 PAWS and RTTM, RFC 6191 TIME-WAIT reopen); {@code SenderOptions}
+ *       (congestion control and keepalive settings). Loss detection (duplicate ACKs, early
+ *       retransmit, tail loss probe, Eifel undo), zero-window probing and keepalive are transition
+ *       steps and timers in {@code TcpEngine}.</li>
  *   <li>{@code TimeWaitTable} — TIME-WAIT in a compact form of its own (no TCB, no buffers).</li>
  *   <li>{@code Listener} — LISTEN with its SYN queue and accept queue bounded by the backlog.</li>
  *   <li>{@code TimerService} — an Agrona timer wheel, one timer per TCB or TIME-WAIT entry.</li>

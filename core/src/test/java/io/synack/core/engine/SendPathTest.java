@@ -251,6 +251,45 @@ class SendPathTest {
             assertEquals(srttBefore, tcb(f).rtt.srtt(), "RFC 6298 §3: no sample from a retransmitted segment");
         }
 
+        /** Ten segments out at t = 0, three duplicate ACKs at 5 ms: a fast retransmission; its TSval. */
+        int fastRetransmitAt5ms(Fixture f) throws Exception {
+            send(f, 30 * 1448);
+            List<Segment> first = sent(f);
+            assertEquals(10, first.size());
+            f.at(5 * MS);
+            for (int i = 0; i < 3; i++) {
+                feed(f, ts(seg(Segment.ACK, REMOTE_ISS + 1, DATA, 0, 65535), PEER_TS, first.get(0).tsVal));
+            }
+            List<Segment> rexmit = sent(f);
+            assertEquals(DATA, rexmit.get(0).seq);
+            assertTrue(tcb(f).inRecovery);
+            assertTrue(rexmit.get(0).tsVal != first.get(0).tsVal);
+            return first.get(0).tsVal;
+        }
+
+        @Test
+        void eifelUndoesASpuriousFastRetransmit() throws Exception {
+            Fixture f = established(false, true);
+            int originalTsVal = fastRetransmitAt5ms(f);
+            f.at(6 * MS);
+            // The original segment was only reordered: the ACK echoes its (older) TSval (RFC 3522).
+            feed(f, ts(seg(Segment.ACK, REMOTE_ISS + 1, DATA + 10 * 1448, 0, 65535), PEER_TS + 1, originalTsVal));
+            assertFalse(tcb(f).inRecovery);
+            assertTrue(tcb(f).cc.cwnd() >= 14480, "RFC 4015: the window before the reduction is back");
+            assertEquals(1, tcb(f).spuriousRecoveries);
+        }
+
+        @Test
+        void aGenuineLossKeepsTheReduction() throws Exception {
+            Fixture f = established(false, true);
+            fastRetransmitAt5ms(f);
+            f.at(7 * MS);
+            int rexmitTsVal = OptionNegotiation.tsVal(tcb(f), 5 * MS);
+            feed(f, ts(seg(Segment.ACK, REMOTE_ISS + 1, DATA + 10 * 1448, 0, 65535), PEER_TS + 1, rexmitTsVal));
+            assertEquals(0, tcb(f).spuriousRecoveries);
+            assertTrue(tcb(f).cc.cwnd() <= tcb(f).cc.ssthresh(), "the halved window stays");
+        }
+
         @Test
         void theSegmentPayloadShrinksByTheTimestampOption() throws Exception {
             Fixture f = established(false, true);
