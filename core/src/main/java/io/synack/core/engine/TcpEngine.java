@@ -1974,6 +1974,13 @@ public final class TcpEngine implements Engine {
                     tcb.sndNxt = sb.skipSacked(tcb.sndNxt); // after a timeout: resend only what was not SACKed
                 }
                 flight = sb.isEmpty() ? tcb.sndNxt - tcb.sndUna : sb.unsackedBytes(tcb.sndUna, tcb.sndNxt);
+                if (!tcb.sackPermitted && !tcb.inRecovery && tcb.dupAcks > 0 && tcb.sndNxt == tcb.sndMax) {
+                    // RFC 3042 §2 (RFC 5681 §3.2: "TCP SHOULD use the limited transmit algorithm"),
+                    // without SACK: on each of the first two duplicate ACKs one new segment may go
+                    // while the outstanding data stays within cwnd + 2*SMSS; cwnd is not changed. As
+                    // Linux's Reno, where each duplicate counts as a segment that left (tcp_add_reno_sack).
+                    flight -= Math.min(tcb.dupAcks, DUP_THRESH - 1) * mss;
+                }
             }
             int seq = tcb.sndNxt;
             int avail = (lt(dataEnd, wndEnd) ? dataEnd : wndEnd) - seq;
