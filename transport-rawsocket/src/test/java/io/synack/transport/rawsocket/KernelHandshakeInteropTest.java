@@ -123,22 +123,60 @@ class KernelHandshakeInteropTest {
         List<WireSegment> kernelSacks = wire.stream()
                 .filter(w -> !w.from(c.synackPort()) && !w.sackBlocks().isEmpty()).toList();
         assertFalse(kernelSacks.isEmpty(), "the kernel sent no SACK block");
-        // RFC 6675 §5 (NextSeg): a retransmission fills a hole; it never repeats SACKed data.
+        assertRetransmitsOnlyWhatWasNotSacked(wire, c.synackPort(), true);
+    }
+
+    /**
+     * RFC 6675 §5 (NextSeg): a retransmission fills a hole; it never repeats data the receiver
+     * reported in a SACK block before. Also asserts that something was retransmitted.
+     */
+    static void assertRetransmitsOnlyWhatWasNotSacked(List<WireSegment> wire, int synackPort, boolean synackSends) {
         List<long[]> sacked = new ArrayList<>();
         long highest = 0;
+        int retransmissions = 0;
         for (WireSegment w : wire) {
-            if (!w.from(c.synackPort())) {
+            if (w.from(synackPort) != synackSends) {
                 sacked.addAll(w.sackBlocks());
             } else if (w.length() > 0) {
                 if (w.seq() < highest) {
+                    retransmissions++;
                     for (long[] block : sacked) {
                         assertFalse(w.seq() < block[1] && block[0] < w.end(),
-                                "synack retransmitted SACKed data " + block[0] + "-" + block[1] + ": " + w);
+                                "retransmitted SACKed data " + block[0] + "-" + block[1] + ": " + w);
                     }
                 }
                 highest = Math.max(highest, w.end());
             }
         }
+        assertTrue(retransmissions > 0, "nothing was retransmitted");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Role.class)
+    void synackReportsTheKernelsLostSegmentsWithSackBlocks(Role role) throws Exception {
+        net.capture("sack-synack-" + role.name());
+        Connected c = net.connect(role, 0, EngineConfig.defaults());
+        dropEvery40thDataSegment("input", "dport", c.synackPort());
+        exchange(c);
+        List<WireSegment> wire = WireSegment.read(net.checkedCapture(false), false);
+        List<WireSegment> synackSacks = wire.stream()
+                .filter(w -> w.from(c.synackPort()) && !w.sackBlocks().isEmpty()).toList();
+        assertFalse(synackSacks.isEmpty(), "synack sent no SACK block");
+        // RFC 2018 §4: a block reports data received above the cumulative ACK; the kernel sent it.
+        long kernelSent = 0;
+        for (WireSegment w : wire) {
+            if (!w.from(c.synackPort())) {
+                kernelSent = Math.max(kernelSent, w.end());
+            } else {
+                for (long[] block : w.sackBlocks()) {
+                    assertTrue(w.ack() < block[0] && block[0] < block[1] && block[1] <= kernelSent,
+                            "block " + block[0] + "-" + block[1] + " with ack " + w.ack() + ", kernel sent up to "
+                                    + kernelSent + ": " + w);
+                }
+            }
+        }
+        // The kernel accepted the blocks: it retransmitted the holes only.
+        assertRetransmitsOnlyWhatWasNotSacked(wire, c.synackPort(), false);
     }
 
     /** {@value #BYTES} bytes each way, one after the other, compared by SHA-256; then both close. */
