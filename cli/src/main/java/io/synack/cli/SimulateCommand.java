@@ -5,7 +5,10 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -25,8 +28,10 @@ final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Mixin
-    GlobalOptions global;
+    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",
+            description = "Set one engine setting (synack.tcp.*) for every stack, e.g. -s synack.tcp.msl=0 "
+                    + "(repeatable); the replay commands repeat them.")
+    List<String> sets = new ArrayList<>();
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "100", description = "How many seeds (default ${DEFAULT-VALUE}).")
     int runs;
@@ -72,13 +77,22 @@ final class SimulateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--max-bytes must be >= 0, got " + maxBytes);
         }
         Campaign campaign;
+        Map<String, String> engine = new LinkedHashMap<>();
+        for (String item : sets) {
+            int eq = item.indexOf('=');
+            if (eq <= 0) {
+                throw new ParameterException(spec.commandLine(),
+                        "Invalid value for option '--set': '" + item + "' is not KEY=VALUE (e.g. -s synack.tcp.msl=0)");
+            }
+            engine.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
+        }
         try {
-            Campaign.engineConfig(global.overrides());
+            Campaign.engineConfig(engine);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "-s: only synack.tcp.* settings apply: " + e.getMessage());
         }
         try {
-            campaign = new Campaign(maxBytes, 8, clients, faults, maxLoss, global.overrides());
+            campaign = new Campaign(maxBytes, 8, clients, faults, maxLoss, engine);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), (faults != null ? "--faults: " : "") + e.getMessage());
         }

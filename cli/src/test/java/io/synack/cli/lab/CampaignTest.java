@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The simulation campaign of issue 5 as a test: a bounded slice of seeds in CI, the long campaign
- * with {@code -Dsynack.campaign.runs=100000} (or {@code synack simulate}; results in cli/CAMPAIGN.md).
+ * with {@code -Dsynack.campaign.runs=100000} (or {@code synack simulate}; results in cli/campaign/RESULTS.md).
  * Each failure names the invariant, the connection, the seed and the replay command. The tests at
  * the end show that each invariant can fail.
  */
@@ -25,7 +25,7 @@ class CampaignTest {
     static final long FIRST_SEED = Long.getLong("synack.campaign.seed", 1);
     /**
      * Small transfers keep a run cheap (the 2,000 seeds take seconds); the CLI's default is
-     * 256 KiB. The long campaign (see cli/CAMPAIGN.md) runs larger ones.
+     * 256 KiB. The long campaign (see cli/campaign/RESULTS.md) runs larger ones.
      */
     static final long MAX_BYTES = Long.getLong("synack.campaign.maxBytes", 4096);
 

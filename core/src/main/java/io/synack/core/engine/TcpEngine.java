@@ -1034,12 +1034,6 @@ public final class TcpEngine implements Engine {
             timeWaitChallengeAck(slot, now); // RFC 5961 §4.2
             return;
         }
-        if (timeWait.timestampsOk(slot) && seg.hasTimestamps && !seg.has(Segment.RST)
-                && ge(seg.tsVal, timeWait.tsRecent(slot)) && le(seg.seq, rcvNxt)) {
-            // RFC 7323 §4.3 in TIME-WAIT too (Linux tcp_timewait_state_process keeps tw_ts_recent), so
-            // RFC 6191 compares a new SYN with the peer's latest timestamp.
-            timeWait.tsRecent(slot, seg.tsVal);
-        }
         if (!acceptable(seg.seq, seg.sequenceLength(), rcvNxt, wnd)) {
             boolean retransmittedFin = seg.has(Segment.FIN) && seg.seq + seg.sequenceLength() == rcvNxt;
             if (retransmittedFin && !seg.has(Segment.RST)) {
@@ -1056,6 +1050,14 @@ public final class TcpEngine implements Engine {
             stats.drop(DropReason.OUT_OF_WINDOW);
             timeWaitAck(slot);
             return;
+        }
+        if (timeWait.timestampsOk(slot) && seg.hasTimestamps && !seg.has(Segment.RST)
+                && ge(seg.tsVal, timeWait.tsRecent(slot)) && le(seg.seq, rcvNxt)) {
+            // RFC 7323 §4.3 in TIME-WAIT too (Linux tcp_timewait_state_process keeps tw_ts_recent), so
+            // RFC 6191 compares a new SYN with the peer's latest timestamp. Only after the
+            // acceptability test: RFC 7323 §5.3 R3 records TS.Recent from a segment that passed R2,
+            // so an old duplicate or a blind guess below RCV.NXT cannot move it (Linux likewise).
+            timeWait.tsRecent(slot, seg.tsVal);
         }
         if (seg.has(Segment.RST)) {
             if (seg.seq != rcvNxt) {

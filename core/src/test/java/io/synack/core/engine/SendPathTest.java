@@ -360,6 +360,21 @@ class SendPathTest {
         }
 
         @Test
+        void timeWaitDoesNotTakeTsRecentFromAnUnacceptableSegment() throws Exception {
+            Fixture f = inTimeWaitWithTimestamps();
+            // An old duplicate (or a blind guess) below RCV.NXT with a TSval far ahead: RFC 7323 §5.3
+            // R2 rejects it before R3 may record its timestamp; Linux's tcp_timewait_state_process
+            // answers it with an ACK echoing the unchanged tw_ts_recent.
+            feed(f, ts(seg(Segment.ACK, REMOTE_ISS - 100_000, DATA + 1, 0, 65535), PEER_TS + 1_000_000, 0));
+            List<Segment> out = sent(f);
+            assertEquals(1, out.size(), "an unacceptable segment is answered with an ACK");
+            assertEquals(PEER_TS + 2, out.get(0).tsEcr, "TS.Recent is not taken from an unacceptable segment");
+            // So the peer's next SYN, newer than its last real TSval, still reopens (RFC 6191 §2).
+            feed(f, ts(seg(Segment.SYN, REMOTE_ISS - 100_000, 0, 0, 65535), PEER_TS + 3, 0));
+            assertEquals(0, f.engine.timeWaitCount(), "the new incarnation is accepted");
+        }
+
+        @Test
         void rfc6191_withoutTimestampsOnTheNewSynTheSequenceNumberDecides() throws Exception {
             Fixture f = inTimeWaitWithTimestamps();
             feed(f, seg(Segment.SYN, REMOTE_ISS - 100_000, 0, 0, 65535));
