@@ -96,6 +96,9 @@ public abstract class TransportContractTest {
         private final List<String> violations = new CopyOnWriteArrayList<>();
         private volatile Consumer<Received> onReceive = r -> { };
         private volatile boolean closeReturned;
+        /** While set, deliveries on the scheduler thread wait here before reading the datagram. */
+        private volatile java.util.concurrent.CountDownLatch holdDeliveries;
+        private volatile Thread holder;
         private Transport transport;
 
         private Endpoint(ThreadScheduler scheduler) {
@@ -143,6 +146,14 @@ public abstract class TransportContractTest {
             if (!onThread) {
                 violations.add("a datagram was delivered on thread " + Thread.currentThread().getName()
                         + ", not on the endpoint's scheduler thread");
+            }
+            java.util.concurrent.CountDownLatch hold = holdDeliveries;
+            if (hold != null && Thread.currentThread() != holder) {
+                try {
+                    hold.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             byte[] bytes = new byte[segment.remaining()];
             segment.duplicate().get(bytes);
@@ -355,6 +366,10 @@ public abstract class TransportContractTest {
         Endpoint b = open(second(family));
         ByteBuffer buffer = ByteBuffer.allocate(500);
         List<byte[]> sent = new ArrayList<>();
+        // The receiver reads nothing until every send has returned and the buffer was overwritten, so a
+        // transport that keeps a view of the sender's buffer is caught whatever the threads' timing.
+        b.holder = Thread.currentThread();
+        b.holdDeliveries = new java.util.concurrent.CountDownLatch(1);
         for (int i = 0; i < 20; i++) {
             byte[] bytes = payload(100 + 20 * i);
             sent.add(bytes);
@@ -364,6 +379,7 @@ public abstract class TransportContractTest {
             buffer.clear();
             buffer.put(new byte[buffer.capacity()]);
         }
+        b.holdDeliveries.countDown();
         List<byte[]> got = new ArrayList<>();
         for (int i = 0; i < sent.size(); i++) {
             got.add(next(b).bytes());

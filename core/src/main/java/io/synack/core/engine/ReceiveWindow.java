@@ -61,7 +61,14 @@ final class ReceiveWindow {
             field = wnd >>> shift;
         }
         field = Math.min(field, OptionNegotiation.MAX_WINDOW_FIELD);
-        tcb.rcvRightEdge = tcb.rcvNxt + (field << shift);
+        int announcedEdge = tcb.rcvNxt + (field << shift);
+        // RFC 7323 §2.4: a field rounded down announces an edge up to 2^shift - 1 bytes left of the
+        // last one, but "the receiver MUST honor, as in window, any segment that would have been in
+        // window for any ACK sent by the receiver" and "SHOULD track the actual maximum window
+        // sequence number": the edge only moves right (the buffer has room up to it, see above).
+        if (announcedEdge - tcb.rcvRightEdge > 0) {
+            tcb.rcvRightEdge = announcedEdge;
+        }
         return field;
     }
 

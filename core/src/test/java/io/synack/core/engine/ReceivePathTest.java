@@ -552,6 +552,37 @@ class ReceivePathTest {
         }
 
         /**
+         * RFC 7323 §2.4: with a scale factor, RCV.NXT moving by a number of bytes that is not a
+         * multiple of 2^Rcv.Wind.Shift leaves a full buffer no choice but to announce a window whose
+         * edge lies a few bytes left of the last one; "The receiver MUST honor, as in window, any
+         * segment that would have been in window for any ACK sent by the receiver".
+         */
+        @Test
+        void withScalingTextUpToTheHighestEdgeEverAnnouncedIsTaken() throws Exception {
+            Fixture f = new Fixture(EngineConfig.defaults().withBuffers(65536, 262144));
+            f.connect();
+            f.out();
+            Segment synAck = text(Segment.SYN | Segment.ACK, REMOTE_ISS, 0);
+            synAck.mss = 1460;
+            synAck.windowScale = 0;
+            f.engine.handleSegment(Fixture.REMOTE, synAck, f.now);
+            List<Segment> acks = raw(f);
+            assertEquals(262144 >> 3, acks.get(acks.size() - 1).window, "Rcv.Wind.Shift 3: the whole buffer");
+            int oldEdge = FIRST + 262144;
+            feedText(f, FIRST, 1001); // quick-ACK mode: acknowledged at once
+            acks = raw(f);
+            Segment ack = acks.get(acks.size() - 1);
+            assertEquals(FIRST + 1001, ack.ack);
+            assertTrue(ack.ack + (ack.window << 3) <= oldEdge, "the field cannot express the old edge exactly");
+            // The peer fills the window it was offered first: every byte of it is taken.
+            feedText(f, FIRST + 1001, oldEdge - (FIRST + 1001));
+            assertEquals(262144, f.engine.readableBytes(f.handle), "nothing trimmed below the highest announced edge");
+            acks = raw(f);
+            assertEquals(oldEdge, acks.get(acks.size() - 1).ack);
+            assertEquals(0, acks.get(acks.size() - 1).window, "the buffer is full");
+        }
+
+        /**
          * Property over seeded random traffic (in order, out of order, duplicates, overlaps, reads):
          * the advertised right edge SEG.ACK + SEG.WND never moves left (RFC 9293 §3.8.6.2.2: the
          * window SHOULD NOT shrink), every byte is delivered once and in order, and the buffer
