@@ -1974,6 +1974,13 @@ public final class TcpEngine implements Engine {
                     tcb.sndNxt = sb.skipSacked(tcb.sndNxt); // after a timeout: resend only what was not SACKed
                 }
                 flight = sb.isEmpty() ? tcb.sndNxt - tcb.sndUna : sb.unsackedBytes(tcb.sndUna, tcb.sndNxt);
+                if (!tcb.sackPermitted && !tcb.inRecovery && tcb.dupAcks > 0 && tcb.sndNxt == tcb.sndMax) {
+                    // RFC 3042 §2 (RFC 5681 §3.2: "TCP SHOULD use the limited transmit algorithm"),
+                    // without SACK: on each of the first two duplicate ACKs one new segment may go
+                    // while the outstanding data stays within cwnd + 2*SMSS; cwnd is not changed. As
+                    // Linux's Reno, where each duplicate counts as a segment that left (tcp_add_reno_sack).
+                    flight -= Math.min(tcb.dupAcks, DUP_THRESH - 1) * mss;
+                }
             }
             int seq = tcb.sndNxt;
             int avail = (lt(dataEnd, wndEnd) ? dataEnd : wndEnd) - seq;
@@ -2116,6 +2123,7 @@ public final class TcpEngine implements Engine {
         }
         TransmitQueue.Entry e = queueSegment(tcb, seq, flags);
         if (len > 0) {
+            fitSackBlocks(tcb, e.segment, len);
             ByteBuffer buf = e.payloadBuffer(len);
             tcb.sendBuffer.peek(seq - tcb.sendBufferSeq, buf, len);
             buf.flip();
@@ -2202,6 +2210,20 @@ public final class TcpEngine implements Engine {
             OptionNegotiation.stamp(tcb, e.segment, clock);
         }
         return e;
+    }
+
+    /**
+     * MUST-16 (RFC 9293 §3.7.1): data and options together fit the effective MSS. {@link #smss}
+     * leaves room for the timestamps only; SACK blocks ({@code nop,nop,sack}: 4 + 8 per block)
+     * that a data segment has no room for are left out of it (RFC 2018 §4 allows fewer; the next
+     * pure ACK carries them). Without this a full segment with blocks was up to 28 bytes over the
+     * link's limit, and the transport refused it.
+     */
+    private static void fitSackBlocks(Tcb tcb, Segment out, int len) {
+        if (out.sackBlockCount > 0) {
+            int room = tcb.peerMss - (tcb.timestampsOk ? Paws.TSOPT_LENGTH : 0) - len - 4;
+            out.sackBlockCount = Math.max(0, Math.min(out.sackBlockCount, room / 8));
+        }
     }
 
     private void sendAck(Tcb tcb) {

@@ -164,9 +164,32 @@ class CongestionControlTest {
             f.out();
             ack(f, DATA);
             ack(f, DATA);
-            assertEquals(List.of(), data(f), "two duplicates: no retransmission yet");
+            assertEquals(segments(10 * SMSS, 2), data(f),
+                    "two duplicates: no retransmission yet, one new segment each (RFC 3042 limited transmit)");
             ack(f, DATA);
             return f;
+        }
+
+        /**
+         * RFC 5681 §3.2 ("TCP SHOULD use the limited transmit algorithm") and RFC 3042 §2 without
+         * SACK: each of the first two duplicate ACKs sends one new segment if the outstanding data
+         * stays within cwnd + 2*SMSS and the peer's window allows; cwnd is not changed, and those
+         * segments are not counted in the FlightSize that sets ssthresh. Linux does this for Reno
+         * too (each duplicate counts as a segment that left the network, tcp_add_reno_sack).
+         */
+        @Test
+        void limitedTransmitWithoutSack() throws Exception {
+            f = established();
+            send(f, 60_000);
+            assertEquals(segments(0, 10), data(f));
+            ack(f, DATA);
+            assertEquals(segments(10 * SMSS, 1), data(f), "the first duplicate: one new segment");
+            assertEquals(14600, cc(f).cwnd(), "cwnd unchanged");
+            ack(f, DATA);
+            assertEquals(segments(11 * SMSS, 1), data(f), "the second duplicate: one more");
+            ack(f, DATA);
+            assertEquals(List.of("0+" + SMSS), data(f), "the third: fast retransmit, no further new data");
+            assertEquals(7300, cc(f).ssthresh(), "FlightSize without the limited-transmit segments");
         }
 
         @Test
@@ -196,9 +219,13 @@ class CongestionControlTest {
             f.out();
             ack(f, DATA); // 13140
             ack(f, DATA); // 14600
-            assertEquals(List.of(), data(f), "FlightSize 14600 is not below cwnd yet");
             ack(f, DATA); // 16060
-            assertEquals(segments(10 * SMSS, 1), data(f), "RFC 5681 §3.2 step 4: one new segment per duplicate");
+            ack(f, DATA); // 17520
+            assertEquals(List.of(), data(f), "FlightSize 17520 (with the 2 limited-transmit segments) is not below cwnd yet");
+            ack(f, DATA); // 18980
+            assertEquals(segments(12 * SMSS, 1), data(f), "RFC 5681 §3.2 step 4: one new segment per duplicate");
+            ack(f, DATA); // 20440
+            assertEquals(segments(13 * SMSS, 1), data(f));
         }
 
         @Test
@@ -215,11 +242,11 @@ class CongestionControlTest {
         void aFullAckEndsTheRecovery() throws Exception {
             threeDuplicates();
             f.out();
-            ack(f, DATA + 10 * SMSS);
+            ack(f, DATA + 12 * SMSS); // recover: the 10 segments and the 2 of limited transmit
             assertFalse(f.engine.tcbForTest(f.handle).inRecovery);
             assertEquals(Math.min(7300, SMSS + SMSS), cc(f).cwnd(),
                     "RFC 6582 option 1: min(ssthresh, max(FlightSize, SMSS) + SMSS) with nothing outstanding");
-            assertEquals(segments(10 * SMSS, 2), data(f));
+            assertEquals(segments(12 * SMSS, 2), data(f));
         }
 
         @Test

@@ -206,7 +206,7 @@ class SendPathTest {
             feed(f, dup(1, 4));
             feed(f, dup(1, 4));
             feed(f, dup(1, 4));
-            assertEquals(List.of(0), segmentNumbers(f), "NewReno fast retransmit");
+            assertEquals(List.of(10, 11, 0), segmentNumbers(f), "limited transmit (RFC 3042), then NewReno fast retransmit");
             assertTrue(tcb(f).scoreboard.isEmpty());
             assertEquals(7300 + 3 * SMSS, tcb(f).cc.cwnd(), "NewReno inflation");
         }
@@ -260,10 +260,12 @@ class SendPathTest {
             for (int i = 0; i < 3; i++) {
                 feed(f, ts(seg(Segment.ACK, REMOTE_ISS + 1, DATA, 0, 65535), PEER_TS, first.get(0).tsVal));
             }
-            List<Segment> rexmit = sent(f);
-            assertEquals(DATA, rexmit.get(0).seq);
+            List<Segment> out = sent(f);
+            assertEquals(3, out.size(), "two segments of limited transmit (RFC 3042), then the retransmission");
+            Segment rexmit = out.get(2);
+            assertEquals(DATA, rexmit.seq);
             assertTrue(tcb(f).inRecovery);
-            assertTrue(rexmit.get(0).tsVal != first.get(0).tsVal);
+            assertTrue(rexmit.tsVal != first.get(0).tsVal);
             return first.get(0).tsVal;
         }
 

@@ -35,8 +35,6 @@ class SynackPairInteropTest {
     static final int BYTES = 2 << 20;
     private static final int SERVER_PORT = 5001;
     private static final int CLIENT_PORT = 40001;
-    /** A 1500-byte MTU less 40 bytes of IPv6 header and 20 of TCP header. */
-    private static final int IPV6_MSS = 1440;
 
     private KernelInterop net;
 
@@ -63,14 +61,9 @@ class SynackPairInteropTest {
             KernelInterop.dropKernelResets(net.synackSide, CLIENT_PORT);
             KernelInterop.dropKernelResets(net.kernelSide, SERVER_PORT);
         }
-        // synack announces synack.tcp.mss whatever the IP version (1460 by default: right for IPv4
-        // on a 1500-byte link, 20 too many for IPv6, RFC 8200 §8.3), and its effective send MSS
-        // follows the peer's announcement only: two synacks with the default would send IPv6
-        // segments 20 bytes over the veth's MTU, which the raw socket refuses. Until the engine
-        // derives the IPv6 figure (Linux announces 1440), IPv6 stacks are configured as a user
-        // must configure them.
-        EngineConfig engine = ipVersion == 4 ? EngineConfig.defaults()
-                : KernelInterop.engine(java.util.Map.of(io.synack.core.engine.EngineSettings.MSS, IPV6_MSS));
+        // Default settings: the engine bounds its MSS by the transport's segment size (MUST-16),
+        // so over IPv6 on the veth's 1500-byte MTU it announces 1440, as Linux does.
+        EngineConfig engine = EngineConfig.defaults();
         TcpStack clientStack = net.synack(net.synackSide, clientAddress, protocol, engine);
         TcpStack serverStack = net.synack(net.kernelSide, serverAddress, protocol, engine);
         TcpListener listener = serverStack.listen(SERVER_PORT, 8);
@@ -102,6 +95,7 @@ class SynackPairInteropTest {
         assertEquals(List.of(CLIENT_PORT + " S", SERVER_PORT + " S .", CLIENT_PORT + " ."), handshake);
         for (WireSegment syn : wire.subList(0, 2)) {
             assertTrue(syn.optionKinds().containsAll(List.of(2, 3, 4, 8)), "SYN without all four options: " + syn);
+            assertEquals(ipVersion == 4 ? 1460 : 1440, syn.mss(), "MTU 1500 less the IP and TCP headers: " + syn);
         }
         long sent = wire.stream().filter(w -> w.from(CLIENT_PORT)).mapToLong(WireSegment::length).sum();
         long received = wire.stream().filter(w -> w.from(SERVER_PORT)).mapToLong(WireSegment::length).sum();
