@@ -103,8 +103,33 @@ public final class NetworkNamespace implements AutoCloseable {
                 "peer", "name", devB, "address", macB, "netns", b.name);
         a.configureVethEnd(devA, "1", "2", macB);
         b.configureVethEnd(devB, "2", "1", macA);
+        a.awaitLinkUp(devA);
+        b.awaitLinkUp(devB);
         return new Veth(devA, devB, InetAddress.getByName(IPV4_PREFIX + "1"), InetAddress.getByName(IPV4_PREFIX + "2"),
                 InetAddress.getByName(IPV6_PREFIX + "1"), InetAddress.getByName(IPV6_PREFIX + "2"));
+    }
+
+    /**
+     * Waits until {@code dev} is operationally up with its queueing discipline attached: the kernel
+     * turns the carrier on and replaces the {@code noop} qdisc (which drops everything) from a
+     * deferred link-watch task, which a loaded machine runs late; a datagram sent before that is lost.
+     */
+    private void awaitLinkUp(String dev) throws IOException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        String line = "";
+        while (System.nanoTime() < deadline) {
+            line = ip("-o", "link", "show", "dev", dev);
+            if (line.contains("LOWER_UP") && line.contains("state UP") && !line.contains("qdisc noop")) {
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted waiting for " + dev, e);
+            }
+        }
+        throw new IOException(dev + " in " + name + " did not come up within 10 s: " + line.strip());
     }
 
     private void configureVethEnd(String dev, String self, String peer, String peerMac) throws IOException {
