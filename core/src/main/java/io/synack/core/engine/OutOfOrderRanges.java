@@ -95,6 +95,24 @@ final class OutOfOrderRanges {
         return false;
     }
 
+    /** Index of the first range sharing a byte with {@code [start, end)}, or -1. */
+    int firstOverlap(int start, int end) {
+        for (int i = 0; i < count; i++) {
+            if (lt(starts[i], end) && gt(ends[i], start)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    int start(int i) {
+        return starts[i];
+    }
+
+    int end(int i) {
+        return ends[i];
+    }
+
     private void noteRecent(int seq) {
         int n = Math.min(recentCount, RECENT - 1);
         System.arraycopy(recent, 0, recent, 1, n);

@@ -896,6 +896,14 @@ public final class TcpEngine implements Engine {
                 held = new OutOfOrderRanges();
                 tcb.outOfOrder = held;
             }
+            int overlap = held.firstOverlap(from, to);
+            if (overlap >= 0) {
+                // RFC 2883 §4: the part already held is a duplicate; report it first (D-SACK), then
+                // the block containing it (Linux tcp_data_queue_ofo: tcp_dsack_set for the overlap).
+                int s = held.start(overlap);
+                int e = held.end(overlap);
+                reportDuplicate(tcb, gt(s, from) ? s : from, lt(e, to) ? e : to);
+            }
             if (!held.add(from, to)) {
                 stats.drop(DropReason.OUT_OF_ORDER); // too fragmented: the sender retransmits it
                 tcb.ackNow = true;

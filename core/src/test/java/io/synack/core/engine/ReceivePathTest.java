@@ -363,6 +363,22 @@ class ReceivePathTest {
                     blocks(onlyAck(f)));
         }
 
+        /**
+         * RFC 2883 §4: a segment that partly repeats held text (beyond a hole) reports the repeated
+         * part as the D-SACK block, then the block containing it (Linux tcp_data_queue_ofo:
+         * tcp_dsack_set for the overlap).
+         */
+        @Test
+        void partlyHeldSegment_repeatedPartReported() {
+            Fixture f = establishedWithSack(false);
+            feedText(f, FIRST + 100, 100);
+            raw(f);
+            feedText(f, FIRST + 150, 100);
+            Segment ack = onlyAck(f);
+            assertEquals(FIRST, ack.ack);
+            assertArrayEquals(new int[] {FIRST + 150, FIRST + 200, FIRST + 100, FIRST + 250}, blocks(ack));
+        }
+
         /** The old part of a segment straddling RCV.NXT is a duplicate too. */
         @Test
         void partlyOldSegment_oldPartReported() {
