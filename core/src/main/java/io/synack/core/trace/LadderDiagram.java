@@ -151,7 +151,11 @@ public final class LadderDiagram {
                 : (s.flags() & Segment.FIN) != 0 ? YELLOW : "";
         StringBuilder a = new StringBuilder(ARROW_WIDTH + 16);
         if (lost) {
-            // A lost segment stops two thirds of the way across, ending in a cross.
+            // A lost segment stops two thirds of the way across, ending in a cross; its label is cut
+            // so that the arrow still fits between the two lines (a long label used to overflow).
+            if (text.length() > ARROW_WIDTH - 7) {
+                text = text.substring(0, ARROW_WIDTH - 7);
+            }
             int length = Math.max(text.length() + 6, shaft * 2 / 3);
             String body = dashes(2) + text + dashes(length - text.length() - 3) + "X";
             if (s.fromLeft()) {

@@ -59,6 +59,23 @@ class LadderDiagramTest {
                 new StateEntry(60_011 * MS, true, TcpState.CLOSED));
     }
 
+    /** A lost segment with the longest label (big relative numbers, a window and a length) still fits. */
+    @Test
+    void aLostSegmentWithALongLabelFitsBetweenTheLines() {
+        long x = 1000;
+        long y = 5000;
+        for (boolean fromLeft : new boolean[] {true, false}) {
+            List<TraceEntry> entries = List.of(
+                    new SegmentEntry(0, fromLeft, A | Segment.PSH, (fromLeft ? x : y) + 3_999_999_000L,
+                            (fromLeft ? y : x) + 3_999_999_000L, 65535, 1448, "", DatagramFate.DROPPED, "loss"));
+            String rendered = new LadderDiagram(false, false).render("client 127.0.0.1:49152", "server 127.0.0.2:7",
+                    entries);
+            String arrow = rendered.lines().filter(l -> l.contains("X")).findFirst().orElseThrow();
+            assertTrue(arrow.length() <= 80, arrow);
+            assertTrue(arrow.contains("[P.] seq"), arrow);
+        }
+    }
+
     @Test
     void seedExchangeMatchesGoldenFile() throws IOException {
         String rendered = new LadderDiagram(false, false)
