@@ -929,6 +929,13 @@ public final class TcpEngine implements Engine {
         if (held != null && !held.isEmpty()) {
             // RFC 5681 §4.2: "an immediate ACK SHOULD be sent when the incoming segment fills in
             // all or part of a gap in the sequence space."
+            int overlap = held.firstOverlap(from, to);
+            if (overlap >= 0) {
+                // RFC 2883 §4: the part that repeats held text is a duplicate (Linux tcp_ofo_queue).
+                int s = held.start(overlap);
+                int e = held.end(overlap);
+                reportDuplicate(tcb, gt(s, from) ? s : from, lt(e, to) ? e : to);
+            }
             newNxt = held.advance(to);
             tcb.ackNow = true;
         }

@@ -379,6 +379,21 @@ class ReceivePathTest {
             assertArrayEquals(new int[] {FIRST + 150, FIRST + 200, FIRST + 100, FIRST + 250}, blocks(ack));
         }
 
+        /**
+         * RFC 2883 §4: an in-order segment whose end repeats the start of held text reports the
+         * repeated part (Linux tcp_ofo_queue: tcp_dsack_extend for the held part below RCV.NXT).
+         */
+        @Test
+        void inOrderSegmentRepeatingHeldText_repeatedPartReported() {
+            Fixture f = establishedWithSack(false);
+            feedText(f, FIRST + 100, 100);
+            raw(f);
+            feedText(f, FIRST, 150);
+            Segment ack = onlyAck(f);
+            assertEquals(FIRST + 200, ack.ack);
+            assertArrayEquals(new int[] {FIRST + 100, FIRST + 150}, blocks(ack));
+        }
+
         /** The old part of a segment straddling RCV.NXT is a duplicate too. */
         @Test
         void partlyOldSegment_oldPartReported() {
