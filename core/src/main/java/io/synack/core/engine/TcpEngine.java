@@ -2121,7 +2121,9 @@ public final class TcpEngine implements Engine {
      */
     private int transmitData(Tcb tcb, int seq, int maxLen, long now) {
         int dataEnd = tcb.sendBufferSeq + tcb.sendBuffer.size();
-        int len = Math.max(0, Math.min(maxLen, dataEnd - seq));
+        // One segment at most (RFC 9293 §3.7.1): every caller means one, but a hole before the first
+        // SACKed range (the fast retransmit's length) may be several segments long.
+        int len = Math.max(0, Math.min(Math.min(maxLen, smss(tcb)), dataEnd - seq));
         int flags = Segment.ACK;
         int fin = 0;
         if (seq + len == dataEnd) {

@@ -158,6 +158,21 @@ class SendPathTest {
             assertEquals(2, tcb(f).retransmissionCount, "segments 0 and 4, once each");
         }
 
+        /** A hole of three segments before the first SACKed one is retransmitted one MSS at a time. */
+        @Test
+        void theFastRetransmitOfALongHoleIsOneSegment() throws Exception {
+            Fixture f = tenInFlight(); // 0, 1 and 2 are lost
+            List<Segment> out = new ArrayList<>();
+            for (int end = 4; end <= 7; end++) {
+                feed(f, dup(3, end));
+                out.addAll(sent(f));
+            }
+            assertTrue(out.stream().anyMatch(s -> s.seq == DATA && s.payloadLength() > 0), "segment 0 retransmitted");
+            for (Segment s : out) {
+                assertTrue(s.payloadLength() <= SMSS, "a segment of " + s.payloadLength() + " bytes, over the MSS");
+            }
+        }
+
         @Test
         void afterATimeoutGoBackSkipsWhatWasSacked() throws Exception {
             Fixture f = tenInFlight(); // 0 and 1 lost, 2 and 3 arrived
