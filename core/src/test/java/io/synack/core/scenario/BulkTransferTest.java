@@ -69,10 +69,14 @@ class BulkTransferTest {
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            1-byte receive buffer      | 1      | 0   | 16384   | 21
-            zero window for 5 minutes  | 262144 | 300 | 1048576 | 22
+            1-byte receive buffer      | 1      | 0   | -1 | 21
+            zero window for 5 minutes  | 262144 | 300 | 0  | 22
             """)
-    void slowReceivers(String name, int serverBuffer, int pauseSeconds, long bytes, long seed) throws Exception {
+    void slowReceivers(String name, int serverBuffer, int pauseSeconds, long size, long seed) throws Exception {
+        // The zero-window case moves the issue's 64 MiB each way (the pause costs no wall time). With a
+        // 1-byte buffer every byte is a segment and a window update: the default build moves 16 KiB
+        // each way; -Dbulk.onebyte.bytes=N runs more (64 MiB is about 67 million segments per side).
+        long bytes = size == 0 ? bytesEachWay() : Long.getLong("bulk.onebyte.bytes", 16384);
         EngineConfig server = EngineConfig.defaults().withBuffers(64 * 1024, serverBuffer);
         Result r = transfer(EngineConfig.defaults(), server, FaultPlan.parse("delay=1ms"), seed, bytes,
                 pauseSeconds * 1_000_000_000L);
