@@ -126,6 +126,15 @@ public final class Session {
         }
         aborted = true;
         connection.abort();
+        try {
+            // The abort runs on the stack's thread; wait for it (and, with -v, its transition line)
+            // before the JVM exits, so what the user sees on stderr is complete.
+            events.done(connection.id()).get(2, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // exit all the same: the RST was handed to the stack
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         message("interrupted: connection " + connection.id() + " aborted (RST sent)");
     }
 
