@@ -82,6 +82,11 @@ public final class TcpEngine implements Engine {
     private final Int2ObjectHashMap<Listener> listenersByPort = new Int2ObjectHashMap<>();
     private Listener[] listeners = new Listener[8];
 
+    /**
+     * The smallest send MSS we accept from a peer (Linux tcp_min_snd_mss, the fix for CVE-2019-11479):
+     * an MSS of 1 would make every byte a segment and every segment a retransmission-queue entry.
+     */
+    static final int MIN_SEND_MSS = 48;
     /** The fixed TCP header, without options (RFC 9293 §3.1). */
     private static final int TCP_HEADER = 20;
     /** MMS_S = MMS_R of RFC 9293 §3.7.1 as the transport reports it; unlimited until told. */
@@ -1455,7 +1460,13 @@ public final class TcpEngine implements Engine {
     /** The FIN half of CLOSE (RFC 9293 §3.10.4). */
     private void closeSend(Tcb tcb, long now) {
         switch (tcb.state) {
-            case SYN_SENT -> tcb.finQueued = true; // sent after entering ESTABLISHED (see establish)
+            case SYN_SENT -> {
+                // §3.10.4 CLOSE in SYN-SENT: "Delete the TCB"; the sockets' shutdown(SHUT_WR) is that
+                // CLOSE for the sending direction, and Linux (tcp_close_state) and BSD (tcp_usrclosed)
+                // both drop the connection: a late SYN,ACK then meets no TCB and draws RST.
+                setState(tcb, TcpState.CLOSED, "CLOSE in SYN-SENT", now);
+                release(tcb, CloseReason.ABORTED, now);
+            }
             case SYN_RECEIVED, ESTABLISHED -> {
                 // SYN-RECEIVED: "If no SENDs have been issued and there is no pending data to send, then
                 // form a FIN segment and send it, and enter FIN-WAIT-1 state". ESTABLISHED: "Queue this
@@ -2382,7 +2393,7 @@ public final class TcpEngine implements Engine {
         int sendMss = seg.mss != Segment.ABSENT && seg.mss > 0 ? seg.mss : defaultMss();
         // MUST-16: Eff.snd.MSS = min(SendMSS + 20, MMS_S) - TCPhdrsize - IPoptionsize; the options part
         // of TCPhdrsize is taken off per segment in smss().
-        tcb.peerMss = Math.min(sendMss, maxSegmentSize - TCP_HEADER);
+        tcb.peerMss = Math.max(MIN_SEND_MSS, Math.min(sendMss, maxSegmentSize - TCP_HEADER));
         OptionNegotiation.negotiate(tcb, config, seg, weOffered, now);
         ReceiveWindow.forSyn(tcb); // the window our SYN (or the SYN,ACK to come) announces
     }
