@@ -12,8 +12,6 @@ import io.synack.transport.rawsocket.KernelInterop.Role;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -27,22 +25,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * ({@code ss -tan state time-wait} inside its namespace), synack's from its connection.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class KernelCloseInteropTest {
+class KernelCloseInteropTest extends KernelInteropTestBase {
 
-    private KernelInterop net;
     private final List<ConnectionEvent.StateChanged> transitions = new CopyOnWriteArrayList<>();
-
-    @BeforeEach
-    void network() throws Exception {
-        net = KernelInterop.create();
-    }
-
-    @AfterEach
-    void remove() throws Exception {
-        if (net != null) {
-            net.close();
-        }
-    }
 
     private Connected connect(Role role) throws Exception {
         Connected c = net.connect(role, 0, EngineConfig.defaults());

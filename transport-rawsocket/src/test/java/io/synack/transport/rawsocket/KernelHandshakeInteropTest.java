@@ -17,8 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -43,7 +41,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * </ul>
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class KernelHandshakeInteropTest {
+class KernelHandshakeInteropTest extends KernelInteropTestBase {
 
     static final int KERNEL_MSS = 1200;
     static final int SYNACK_MSS = 1000;
@@ -55,20 +53,6 @@ class KernelHandshakeInteropTest {
     private static final int KIND_SACK_PERMITTED = 4;
     private static final int KIND_SACK = 5;
     private static final int KIND_TIMESTAMPS = 8;
-
-    private KernelInterop net;
-
-    @BeforeEach
-    void network() throws Exception {
-        net = KernelInterop.create();
-    }
-
-    @AfterEach
-    void remove() throws Exception {
-        if (net != null) {
-            net.close();
-        }
-    }
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Role.class)

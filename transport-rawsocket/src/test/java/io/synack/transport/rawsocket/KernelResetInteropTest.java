@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,7 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * (RFC 9293 §3.10.7.1) each way.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class KernelResetInteropTest {
+class KernelResetInteropTest extends KernelInteropTestBase {
 
     /** How a side ends the connection with a RST. */
     enum Abort {
@@ -39,20 +37,6 @@ class KernelResetInteropTest {
         EXPLICIT,
         /** close() while received data is unread (RFC 2525 §2.17). */
         CLOSE_WITH_UNREAD_DATA
-    }
-
-    private KernelInterop net;
-
-    @BeforeEach
-    void network() throws Exception {
-        net = KernelInterop.create();
-    }
-
-    @AfterEach
-    void remove() throws Exception {
-        if (net != null) {
-            net.close();
-        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -14,8 +14,6 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -27,26 +25,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * it is told that the other side has CLOSED"; the other side keeps sending and everything arrives).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class KernelStreamInteropTest {
+class KernelStreamInteropTest extends KernelInteropTestBase {
 
     /** 16 MiB each way (the issue's minimum). */
     static final int BULK = 16 << 20;
     /** What the side that did not close keeps sending after the other's FIN. */
     static final int AFTER_FIN = 1 << 20;
-
-    private KernelInterop net;
-
-    @BeforeEach
-    void network() throws Exception {
-        net = KernelInterop.create();
-    }
-
-    @AfterEach
-    void remove() throws Exception {
-        if (net != null) {
-            net.close();
-        }
-    }
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Role.class)

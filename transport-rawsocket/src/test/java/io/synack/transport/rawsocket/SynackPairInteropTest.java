@@ -16,8 +16,6 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,25 +28,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * and a graceful close in which the client, the active closer, ends in TIME-WAIT.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class SynackPairInteropTest {
+class SynackPairInteropTest extends KernelInteropTestBase {
 
     static final int BYTES = 2 << 20;
     private static final int SERVER_PORT = 5001;
     private static final int CLIENT_PORT = 40001;
-
-    private KernelInterop net;
-
-    @BeforeEach
-    void network() throws Exception {
-        net = KernelInterop.create();
-    }
-
-    @AfterEach
-    void remove() throws Exception {
-        if (net != null) {
-            net.close();
-        }
-    }
 
     @ParameterizedTest(name = "protocol {0}, IPv{1}")
     @CsvSource({"253, 4", "253, 6", "6, 4", "6, 6"})
