@@ -92,8 +92,13 @@ public sealed interface Event {
         }
     }
 
-    /** Flags in packetdrill's order ({@code S F R P U E W .}), {@code -} for none. */
-    static String flagString(int flags) {
+    /**
+     * Flags in packetdrill's order ({@code S F R P U E W .}), {@code -} for none.
+     *
+     * @param flags TCP control bits
+     * @return their notation
+     */
+    public static String flagString(int flags) {
         StringBuilder b = new StringBuilder();
         char[] letters = {'S', 'F', 'R', 'P', 'U', 'E', 'W'};
         int[] bits = {0x02, 0x01, 0x04, 0x08, 0x20, 0x40, 0x80};
