@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
  * Runs every script under {@code conformance/scripts/} (recursively) with default settings, strict
  * comparison, and fails listing each failing script with its first mismatch (a skipped script fails
  * it too: our own scripts use only what the runner supports). Scripts that need
- * other settings say so in their own option and shell lines. The {@code linux-style} directory
- * holds scripts in Linux conventions; the ones that need {@code --lenient} are run by
- * {@link LinuxStyleScriptsTest}, not here; {@code *.pkt.disabled} files are not run.
+ * other settings say so in their own option and shell lines. Scripts in Linux conventions live
+ * beside it in {@code conformance/linux-style/} and are run by {@link LinuxStyleScriptsTest};
+ * {@code *.pkt.disabled} files are not run.
  */
 class OurSuiteTest {
     static final Path SCRIPTS = Path.of("scripts");
@@ -29,9 +29,7 @@ class OurSuiteTest {
     @Test
     void everyScriptPasses() {
         assertTrue(Files.isDirectory(SCRIPTS), "run from the conformance module: " + SCRIPTS.toAbsolutePath());
-        List<Path> scripts = SuiteRunner.expand(List.of(SCRIPTS)).stream()
-                .filter(p -> !p.startsWith(SCRIPTS.resolve("linux-style")))
-                .collect(Collectors.toList());
+        List<Path> scripts = SuiteRunner.expand(List.of(SCRIPTS));
         assertFalse(scripts.isEmpty(), "no scripts under " + SCRIPTS);
         StringWriter text = new StringWriter();
         SuiteRunner.Summary summary = new SuiteRunner(new ScriptRunner(ScriptRunner.Options.defaults()))
