@@ -30,7 +30,7 @@ class TransportContractSelfTest {
         "WRONG_THREAD|theReceiverRunsOnTheReceivingEndpointsSchedulerThread",
         "SEND_AFTER_CLOSE|sendAfterCloseThrowsTransportClosedAtOnce",
         "DELIVER_AFTER_CLOSE|nothingIsDeliveredAfterCloseReturns",
-        "REORDERS|datagramsArriveInTheOrderSentWhenTheTransportPromisesIt",
+        "REORDERS|datagramsArriveOnceEachAndInTheOrderSentWhenTheTransportPromisesIt",
     })
     void theContractCatchesEachFlaw(Flaw flaw, String mustFail) {
         Set<String> failed = run(flaw);
