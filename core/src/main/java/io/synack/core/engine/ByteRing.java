@@ -44,21 +44,8 @@ final class ByteRing {
     /** Appends as much of {@code src} as fits; returns the count taken. */
     int write(ByteBuffer src) {
         int n = Math.min(src.remaining(), free());
-        if (n == 0) {
-            return 0;
-        }
-        if (size + n > data.length) {
-            grow(size + n);
-        }
-        int len = data.length;
-        int tail = (head + size) % len;
-        int first = Math.min(n, len - tail);
-        src.get(data, tail, first);
-        if (n > first) {
-            src.get(data, 0, n - first);
-        }
-        size += n;
-        extent = Math.max(extent, size);
+        writeAt(size, src, n);
+        commit(n);
         return n;
     }
 
